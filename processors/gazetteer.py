@@ -1,0 +1,94 @@
+"""A registry of canonical entities and a clitic-aware lookup over normalized tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+import orjson
+
+from processors.normalize import original_offset
+from schemas import Entity, Token
+
+# Proclitics that may precede a name: «و» «ف», then «ب» «ل» «ك»; «لل» is «ل» + «ال»
+# with the alef elided.
+_CONJUNCTIONS = ("و", "ف")
+_PREPOSITIONS = ("ب", "ل", "ك")
+
+
+@dataclass(frozen=True, slots=True)
+class Canonical:
+    """One entity of the registry."""
+
+    entity_id: str
+    type: str
+    canonical: str
+
+
+class Gazetteer:
+    """Maps sequences of match forms to canonical entities, longest match first."""
+
+    def __init__(self, entries: Iterable[tuple[Canonical, Iterable[str]]],
+                 match_form: Callable[[str], str]) -> None:
+        self._index: dict[tuple[str, ...], Canonical] = {}
+        for entity, names in entries:
+            for name in names:
+                key = tuple(match_form(name).split())
+                if key:
+                    self._index.setdefault(key, entity)
+        self._longest = max((len(k) for k in self._index), default=0)
+
+    @classmethod
+    def countries(cls, match_form: Callable[[str], str]) -> Gazetteer:
+        """The country registry shipped in ``processors/data/countries.json``."""
+        raw = resources.files("processors").joinpath("data/countries.json").read_bytes()
+        return cls(((Canonical(e["id"], e["type"], e["canonical"]), e["names"])
+                    for e in orjson.loads(raw)), match_form)
+
+    def find(self, text: str, tokens: Sequence[Token], field: str) -> list[Entity]:
+        """Non-overlapping matches in one field, with offsets into its original text."""
+        found: list[Entity] = []
+        i = 0
+        while i < len(tokens):
+            match = self._match_at(text, tokens, i)
+            if match is None:
+                i += 1
+                continue
+            length, skip, entity = match
+            start = tokens[i].start + skip
+            end = tokens[i + length - 1].end
+            found.append(Entity(text=text[start:end], type=entity.type, start=start, end=end,
+                                field=field, entity_id=entity.entity_id, canonical=entity.canonical))
+            i += length
+        return found
+
+    def _match_at(self, text: str, tokens: Sequence[Token], i: int) -> tuple[int, int, Canonical] | None:
+        first = tokens[i].norm
+        rest = [t.norm for t in tokens[i + 1:i + self._longest]]
+        for stripped, consumed in _without_proclitics(first):
+            for n in range(len(rest) + 1, 0, -1):
+                entity = self._index.get((stripped, *rest[:n - 1]))
+                if entity is not None:
+                    token = tokens[i]
+                    skip = original_offset(text[token.start:token.end], consumed) if consumed else 0
+                    return n, skip, entity
+        return None
+
+
+def _without_proclitics(norm: str) -> list[tuple[str, int]]:
+    """The token itself, then its readings without proclitics, as (form, prefix length)."""
+    readings = [(norm, 0)]
+    for conj in ("", *_CONJUNCTIONS):
+        if conj and not norm.startswith(conj):
+            continue
+        base = norm[len(conj):]
+        if conj and len(base) > 1:
+            readings.append((base, len(conj)))
+        for prep in _PREPOSITIONS:
+            if base.startswith(prep) and len(base) > len(prep) + 1:
+                after = base[len(prep):]
+                if prep == "ل" and after.startswith("ل"):
+                    after = "ا" + after  # «لل» = «ل» + «ال»
+                readings.append((after, len(conj) + len(prep)))
+    return readings

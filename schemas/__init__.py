@@ -1,0 +1,27 @@
+"""Message contracts: pydantic models serialized with orjson, and their JSON Schemas."""
+
+from schemas.models import (
+    CONTRACTS,
+    SCHEMA_VERSION,
+    Action,
+    ActorRef,
+    Article,
+    Contract,
+    DeadLetter,
+    EnrichedArticle,
+    Entity,
+    Event,
+    EventEntity,
+    Mention,
+    NormalizedArticle,
+    NormalizedField,
+    Token,
+    Trigger,
+)
+from schemas.jsonschema import json_schema, schema_path
+
+__all__ = [
+    "CONTRACTS", "SCHEMA_VERSION", "Action", "ActorRef", "Article", "Contract", "DeadLetter",
+    "EnrichedArticle", "Entity", "Event", "EventEntity", "Mention", "NormalizedArticle",
+    "NormalizedField", "Token", "Trigger", "json_schema", "schema_path",
+]

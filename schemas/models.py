@@ -1,0 +1,212 @@
+"""Akhbar's message contracts.
+
+The pydantic models are the source of truth; the JSON Schema documents in
+``schemas/json`` are generated from them (``python -m schemas``) for producers
+and consumers in other languages. Models validate strictly (no type coercion),
+so that a record the Python side accepts is one the JSON Schema accepts too.
+Records are serialized with orjson.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal, Self
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+# ISO 8601 calendar date, optionally with a time and an optional UTC offset.
+ISO_DATETIME_PATTERN = (
+    r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    r"([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,9})?)?(Z|[+-]([01][0-9]|2[0-3]):?[0-5][0-9])?)?$"
+)
+ISO_DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+NOT_BLANK = r"\S"
+
+EntityType = Literal["PERS", "ORG", "LOC", "MISC"]
+TextField = Literal["title", "body"]
+# The PLOVER event types (Open Event Data Alliance codebook).
+Plover = Literal[
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT",
+    "INVESTIGATE", "DEMAND", "DISAPPROVE", "ACCUSE", "REJECT", "THREATEN",
+    "PROTEST", "CRIME", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+]
+
+
+class Contract(BaseModel):
+    """Base of every message: strict validation, versioned, orjson on the wire."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+    schema_name: ClassVar[str]
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(self.model_dump(mode="json"))
+
+    @classmethod
+    def from_json(cls, data: bytes | str) -> Self:
+        """Parse and validate; raises ``orjson.JSONDecodeError`` or ``pydantic.ValidationError``."""
+        return cls.model_validate(orjson.loads(data))
+
+
+class Part(BaseModel):
+    """A nested object of a message."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class Article(Contract):
+    """An article as an upstream feed producer publishes it to ``articles.raw``."""
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+    schema_name = "article"
+
+    id: str = Field(min_length=1, max_length=256, pattern=NOT_BLANK,
+                    description="Chosen by the producer; the Kafka key on every article topic.")
+    source: str = Field(min_length=1, max_length=256, pattern=NOT_BLANK,
+                        description="The outlet that published the article.")
+    url: str | None = None
+    title: str | None = None
+    body: str = Field(min_length=1, pattern=NOT_BLANK)
+    published_at: str | None = Field(default=None, pattern=ISO_DATETIME_PATTERN,
+                                      description="ISO 8601; the timezone is optional.")
+    language: str | None = Field(default=None, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+    metadata: dict[str, Any] | None = None
+
+
+class Token(Part):
+    """A token of an original field: ``text[start:end]`` and its match form."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    norm: str
+
+
+class NormalizedField(Part):
+    """The match forms of one field; token offsets index into the original field."""
+
+    text: str = Field(description="The match forms of the tokens, joined by spaces.")
+    tokens: list[Token]
+
+
+class NormalizedArticle(Contract):
+    """An article after normalization, on ``articles.normalized``."""
+
+    schema_name = "normalized_article"
+
+    id: str
+    article: Article = Field(description="The article as received, untouched.")
+    language: str = Field(description="Detected: 'ar', or the producer's tag / 'und' for non-Arabic text.")
+    arabic_ratio: float = Field(ge=0, le=1)
+    published: str | None = Field(pattern=ISO_DATETIME_PATTERN,
+                                  description="published_at in canonical ISO form; no timezone is invented.")
+    title: NormalizedField | None
+    body: NormalizedField
+
+
+class Entity(Part):
+    text: str
+    type: EntityType
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    field: TextField
+    entity_id: str | None
+    canonical: str | None
+
+
+class ActorRef(Part):
+    entity_id: str | None
+    canonical: str | None
+    text: str
+
+
+class Trigger(Part):
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    field: TextField
+
+
+class Action(Part):
+    """A coded who-did-what-to-whom."""
+
+    actor1: ActorRef | None
+    actor2: ActorRef | None
+    plover: Plover
+    cameo: str = Field(pattern=r"^[0-9]{2,4}$")
+    trigger: Trigger
+    location: ActorRef | None
+    date: str | None = Field(pattern=ISO_DATE_PATTERN)
+    confidence: float = Field(ge=0, le=1)
+
+
+class EnrichedArticle(Contract):
+    """An article with its entities and coded actions, on ``articles.enriched``."""
+
+    schema_name = "enriched_article"
+
+    id: str
+    article: Article
+    language: str
+    published: str | None = Field(pattern=ISO_DATETIME_PATTERN)
+    entities: list[Entity]
+    actions: list[Action]
+
+
+class EventEntity(Part):
+    entity_id: str | None
+    canonical: str
+    type: EntityType
+    mentions: int = Field(ge=1)
+
+
+class Event(Contract):
+    """The latest state of an event, on the compacted ``events`` topic, keyed by ``event_id``."""
+
+    schema_name = "event"
+
+    event_id: str
+    title: str
+    first_seen: str | None = Field(pattern=ISO_DATETIME_PATTERN)
+    last_seen: str | None = Field(pattern=ISO_DATETIME_PATTERN)
+    article_ids: list[str]
+    sources: list[str]
+    num_articles: int = Field(ge=1)
+    num_sources: int = Field(ge=1)
+    entities: list[EventEntity]
+    actions: list[Action]
+
+
+class Mention(Contract):
+    """One article assigned to one event, on ``mentions``, keyed by the article id."""
+
+    schema_name = "mention"
+
+    article_id: str
+    event_id: str
+    source: str
+    published: str | None = Field(pattern=ISO_DATETIME_PATTERN)
+
+
+class DeadLetter(Contract):
+    """A record a stage could not process, on ``articles.dlq``, with the bytes as received."""
+
+    schema_name = "dead_letter"
+
+    stage: str
+    reason: str = Field(description="A short, stable code, such as 'invalid_json'.")
+    error: str = Field(description="The human-readable detail.")
+    original: str = Field(description="The record's bytes: text when valid UTF-8, otherwise base64.")
+    original_encoding: Literal["utf-8", "base64"]
+    article_id: str | None
+    topic: str | None = None
+    partition: int | None = None
+    offset: int | None = None
+    timestamp: str = Field(pattern=ISO_DATETIME_PATTERN)
+
+
+CONTRACTS: tuple[type[Contract], ...] = (
+    Article, NormalizedArticle, EnrichedArticle, Event, Mention, DeadLetter,
+)

@@ -1,0 +1,43 @@
+"""One Faust agent per stage of the topology; each calls the shared record handling."""
+
+from __future__ import annotations
+
+import faust
+
+from streams.handling import Origin, handle
+from streams.settings import Settings
+from streams.state import ContractMapping
+from streams.topology import TOPICS, Stage, build_stages
+
+
+def declare_topics(app: faust.App, settings: Settings) -> dict[str, faust.TopicT]:
+    """The topology's topics, by role, as raw-bytes Faust topics."""
+    topics = {}
+    for spec in TOPICS:
+        config = {"cleanup.policy": "compact"} if spec.compacted else None
+        topics[spec.role] = app.topic(settings.topic(spec.role), key_type=bytes, value_type=bytes,
+                                      partitions=settings.partitions, config=config)
+    return topics
+
+
+def attach_agents(app: faust.App, settings: Settings) -> None:
+    topics = declare_topics(app, settings)
+    for stage in build_stages():
+        state = None
+        if stage.state is not None:
+            table = app.Table(f"{stage.name}-state", default=None, partitions=settings.partitions,
+                              key_type=bytes, value_type=bytes)
+            state = ContractMapping(table, stage.state)
+        app.agent(topics[stage.source], name=f"akhbar.{stage.name}")(_agent(stage, topics, state))
+
+
+def _agent(stage: Stage, topics: dict[str, faust.TopicT], state):
+    async def run(stream):
+        async for event in stream.events():
+            message = event.message
+            origin = Origin(message.topic, message.partition, message.offset)
+            for output in handle(stage, event.value, state, origin):
+                key = output.key.encode("utf-8") if output.key is not None else None
+                await topics[output.topic].send(key=key, value=output.value.to_json())
+    run.__name__ = run.__qualname__ = f"{stage.name}_agent"
+    return run

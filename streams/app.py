@@ -1,0 +1,34 @@
+"""The Faust app: configuration and wiring only."""
+
+from __future__ import annotations
+
+import faust
+
+from streams.agents import attach_agents
+from streams.settings import Settings
+
+
+def create_app(settings: Settings) -> faust.App:
+    """A Faust app for ``settings``, with the topology's agents attached."""
+    app = faust.App(
+        settings.app_id,
+        broker=f"kafka://{settings.kafka_bootstrap}",
+        processing_guarantee="at_least_once",
+        key_serializer="raw",
+        value_serializer="raw",
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication_factor,
+        topic_allow_declare=True,
+        datadir=settings.data_dir,
+        store="memory://",
+        web_bind=settings.web_host,
+        web_host=settings.web_host,
+        web_port=settings.web_port,
+        broker_session_timeout=settings.session_timeout_s,
+        broker_heartbeat_interval=max(settings.session_timeout_s / 10, 0.5),
+        producer_max_batch_size=settings.producer_batch_bytes,
+        producer_acks=-1,
+        consumer_auto_offset_reset="earliest",
+    )
+    attach_agents(app, settings)
+    return app

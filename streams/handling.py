@@ -1,0 +1,103 @@
+"""Runs one stage on one record as received, and turns every failure into a dead letter.
+
+This is the single place where bytes become messages, so that the Faust agents
+and the in-process runner emit the same records, and so that no bad record
+crashes a worker or disappears: each record yields the stage's outputs or one
+``DeadLetter`` with the original bytes, the stage and a reason.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import MutableMapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import orjson
+from pydantic import ValidationError
+
+from processors import Rejected
+from schemas import DeadLetter
+from streams.topology import Output, Stage
+
+log = logging.getLogger(__name__)
+ERROR_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record was read from, for the dead letter."""
+
+    topic: str | None = None
+    partition: int | None = None
+    offset: int | None = None
+
+
+def handle(stage: Stage, raw: bytes, state: MutableMapping[str, Any] | None,
+           origin: Origin = Origin()) -> list[Output]:
+    """The stage's outputs for ``raw``, or a single dead letter."""
+    try:
+        record = stage.input_model.from_json(raw)
+    except orjson.JSONDecodeError as exc:
+        return [dead_letter(stage.name, "invalid_json", describe_error(exc), raw, origin)]
+    except ValidationError as exc:
+        return [dead_letter(stage.name, f"invalid_{stage.input_model.schema_name}",
+                            describe_error(exc), raw, origin)]
+    try:
+        return stage.process(record, state)
+    except Rejected as exc:
+        return [dead_letter(stage.name, exc.reason, exc.detail, raw, origin)]
+    except Exception as exc:  # a processor bug must not stop the stream
+        log.exception("stage %s failed on a record", stage.name)
+        return [dead_letter(stage.name, "processing_error", f"{type(exc).__name__}: {exc}", raw, origin)]
+
+
+def dead_letter(stage: str, reason: str, error: str, raw: bytes, origin: Origin = Origin()) -> Output:
+    """A ``DeadLetter`` output carrying ``raw`` as received."""
+    try:
+        original, encoding = raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        original, encoding = base64.b64encode(raw).decode("ascii"), "base64"
+    article_id = _article_id(raw)
+    letter = DeadLetter(
+        stage=stage,
+        reason=reason,
+        error=error[:ERROR_CHARS],
+        original=original,
+        original_encoding=encoding,
+        article_id=article_id,
+        topic=origin.topic,
+        partition=origin.partition,
+        offset=origin.offset,
+        timestamp=datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+    )
+    return Output("dlq", article_id, letter)
+
+
+def _article_id(raw: bytes) -> str | None:
+    """The article id, when the record is a JSON object that has a usable one."""
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(value, dict):
+        return None
+    candidate = value.get("id")
+    if candidate is None and isinstance(value.get("article"), dict):
+        candidate = value["article"].get("id")
+    if isinstance(candidate, str) and candidate.strip() and len(candidate) <= 256:
+        return candidate
+    return None
+
+
+def describe_error(exc: orjson.JSONDecodeError | ValidationError) -> str:
+    """Why a record is not a valid message, in one line, without echoing the input."""
+    if isinstance(exc, orjson.JSONDecodeError):
+        return f"not JSON: {exc}"
+    parts = []
+    for error in exc.errors(include_input=False, include_url=False):
+        where = ".".join(str(p) for p in error["loc"]) or "(record)"
+        parts.append(f"{where}: {error['msg']}")
+    return "; ".join(parts)

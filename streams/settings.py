@@ -1,0 +1,45 @@
+"""Runtime settings, read from ``AKHBAR_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of the runtime; each field reads ``AKHBAR_<FIELD NAME IN CAPITALS>``."""
+
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    app_id: str = "akhbar"
+    partitions: int = 4
+    replication_factor: int = 1
+    topic_raw: str = "articles.raw"
+    topic_normalized: str = "articles.normalized"
+    topic_enriched: str = "articles.enriched"
+    topic_events: str = "events"
+    topic_mentions: str = "mentions"
+    topic_dlq: str = "articles.dlq"
+    # Faust's web server: loopback only unless told otherwise.
+    web_host: str = "127.0.0.1"
+    web_port: int = 6066
+    data_dir: str = ".akhbar"
+    log_level: str = "info"
+    session_timeout_s: float = 30.0
+    # Against Tansu, set 1: its ListOffsets is wrong for multi-record batches,
+    # which corrupts Faust table recovery.
+    producer_batch_bytes: int = 16384
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        values = {}
+        for field in fields(cls):
+            raw = env.get(f"AKHBAR_{field.name.upper()}")
+            if raw is not None and raw != "":
+                values[field.name] = type(getattr(cls, field.name))(raw)
+        return cls(**values)
+
+    def topic(self, role: str) -> str:
+        """The topic name for a role of the topology (``raw``, ``events``, …)."""
+        return getattr(self, f"topic_{role}")
