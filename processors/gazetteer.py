@@ -15,6 +15,7 @@ from schemas import Entity, Token
 # with the alef elided.
 _CONJUNCTIONS = ("و", "ف")
 _PREPOSITIONS = ("ب", "ل", "ك")
+_PROCLITIC_LETTERS = frozenset(_CONJUNCTIONS + _PREPOSITIONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,7 @@ class Gazetteer:
                 if key:
                     self._index.setdefault(key, entity)
         self._longest = max((len(k) for k in self._index), default=0)
+        self._first_forms = frozenset(key[0] for key in self._index)
 
     @classmethod
     def countries(cls, match_form: Callable[[str], str]) -> Gazetteer:
@@ -65,8 +67,12 @@ class Gazetteer:
 
     def _match_at(self, text: str, tokens: Sequence[Token], i: int) -> tuple[int, int, Canonical] | None:
         first = tokens[i].norm
+        if first not in self._first_forms and first[0] not in _PROCLITIC_LETTERS:
+            return None
         rest = [t.norm for t in tokens[i + 1:i + self._longest]]
         for stripped, consumed in _without_proclitics(first):
+            if stripped not in self._first_forms:
+                continue
             for n in range(len(rest) + 1, 0, -1):
                 entity = self._index.get((stripped, *rest[:n - 1]))
                 if entity is not None:

@@ -100,8 +100,9 @@ def arabic_ratio(*texts: str) -> float:
     """The share of Arabic letters among all letters."""
     letters = arabic = 0
     for text in texts:
-        letters += len(_LETTER.findall(text))
-        arabic += len(_ARABIC_LETTER.findall(text))
+        found = "".join(_LETTER.findall(text))
+        letters += len(found)
+        arabic += len(_ARABIC_LETTER.findall(found))
     return arabic / letters if letters else 0.0
 
 

@@ -9,7 +9,7 @@ Records are serialized with orjson.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, Self
+from typing import Any, ClassVar, Literal, NamedTuple, Self
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
@@ -76,11 +76,14 @@ class Article(Contract):
     metadata: dict[str, Any] | None = None
 
 
-class Token(Part):
-    """A token of an original field: ``text[start:end]`` and its match form."""
+class Token(NamedTuple):
+    """A token of an original field: ``text[start:end]`` and its match form.
 
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
+    On the wire it is the compact array ``[start, end, norm]``.
+    """
+
+    start: int
+    end: int
     norm: str
 
 
@@ -88,7 +91,7 @@ class NormalizedField(Part):
     """The match forms of one field; token offsets index into the original field."""
 
     text: str = Field(description="The match forms of the tokens, joined by spaces.")
-    tokens: list[Token]
+    tokens: list[Token] = Field(description="[start, end, match form] for each token, in order.")
 
 
 class NormalizedArticle(Contract):

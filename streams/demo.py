@@ -1,0 +1,116 @@
+"""``akhbar demo``: the bundled sample feed through the streaming pipeline, ending with its events.
+
+It starts what it needs (a local broker when ``AKHBAR_KAFKA_BOOTSTRAP`` is unset,
+the topics, a worker), produces the feed, waits until every article is accounted
+for, prints the events and stops everything it started.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from importlib import resources
+from pathlib import Path
+
+import orjson
+from rich.console import Console
+
+from schemas import Article, Event
+from streams.broker import LocalBroker, free_port
+from streams.display import events_table
+from streams.kafka_tools import create_topics, produce, wait_for
+from streams.settings import Settings
+
+WORKER_STOP_S = 20.0
+PIPED_WIDTH = 150
+
+
+def sample_feed() -> Path:
+    return Path(str(resources.files("streams").joinpath("data/sample_feed.jsonl")))
+
+
+def run_demo(*, bidi: str = "auto", timeout_s: float = 180.0) -> int:
+    console = Console(stderr=True)
+    out = Console()
+    if not out.is_terminal:
+        out = Console(width=PIPED_WIDTH)  # a file or a pipe has room; rich would assume 80 columns
+    visual = bidi == "visual" or (bidi == "auto" and out.is_terminal)
+    env = dict(os.environ)
+    with ExitStack() as stack:
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="akhbar-demo-")))
+        if not env.get("AKHBAR_KAFKA_BOOTSTRAP"):
+            broker = stack.enter_context(LocalBroker(log_path=workdir / "broker.log"))
+            console.print(f"[bold]broker[/]  local Tansu on {broker.bootstrap}")
+            env["AKHBAR_KAFKA_BOOTSTRAP"] = broker.bootstrap
+            env.setdefault("AKHBAR_PRODUCER_BATCH_BYTES", "1")  # Tansu's ListOffsets defect
+            env.setdefault("AKHBAR_SESSION_TIMEOUT_S", "6")
+        env.setdefault("AKHBAR_WEB_PORT", str(free_port()))
+        env.setdefault("AKHBAR_DATA_DIR", str(workdir / "data"))
+        settings = Settings.from_env(env)
+
+        created = create_topics(settings)
+        console.print(f"[bold]topics[/]  {len(created)} created on {settings.kafka_bootstrap}")
+        worker_log = workdir / "worker.log"
+        worker = _start_worker(env, worker_log)
+        stack.callback(_stop_worker, worker)
+        console.print(f"[bold]worker[/]  pid {worker.pid}, web on {settings.web_host}:{settings.web_port}")
+
+        feed = sample_feed()
+        ids = {Article.from_json(line).id for line in feed.read_bytes().splitlines() if line.strip()}
+        report = produce(settings, [feed], progress=False, err=sys.stderr)
+        console.print(f"[bold]produce[/] {report.sent} articles from {feed.name}")
+
+        started = time.monotonic()
+        accounted: dict[str, str] = {}
+
+        def all_accounted(values: list[bytes]) -> bool:
+            if worker.poll() is not None:
+                return True
+            for value in values[len(accounted_values):]:
+                record = orjson.loads(value)
+                if record.get("article_id") in ids:
+                    accounted[record["article_id"]] = record.get("event_id") or "dead letter"
+            accounted_values[:] = values
+            return len(accounted) >= len(ids)
+
+        accounted_values: list[bytes] = []
+        with console.status("waiting for the worker to process the feed…"):
+            wait_for(settings, settings.topic_mentions, all_accounted, timeout_s)
+        if worker.poll() is not None or len(accounted) < len(ids):
+            console.print(f"[red]only {len(accounted)} of {len(ids)} articles were processed[/]; worker log:")
+            console.print(worker_log.read_text(errors="replace")[-4000:], markup=False, highlight=False)
+            return 1
+        console.print(f"[bold]done[/]    {len(ids)} articles in {time.monotonic() - started:.1f} s")
+
+        event_ids = set(accounted.values())
+        latest: dict[str, Event] = {}
+        for value in wait_for(settings, settings.topic_events,
+                              lambda values: len({orjson.loads(v)["event_id"] for v in values}
+                                                 & event_ids) >= len(event_ids), 30.0):
+            event = Event.from_json(value)
+            if event.event_id in event_ids:
+                latest[event.event_id] = event
+        events = sorted(latest.values(), key=lambda e: (e.first_seen or "", e.event_id))
+        out.print(events_table(events, visual=visual))
+    return 0
+
+
+def _start_worker(env: dict[str, str], log_path: Path) -> subprocess.Popen:
+    log = open(log_path, "wb")
+    return subprocess.Popen([sys.executable, "-m", "streams", "worker"], env=env, stdout=log,
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+
+
+def _stop_worker(worker: subprocess.Popen) -> None:
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(WORKER_STOP_S)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()

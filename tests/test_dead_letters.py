@@ -1,0 +1,75 @@
+"""Every record comes out as stage outputs or exactly one dead letter with its original bytes."""
+
+from __future__ import annotations
+
+import base64
+
+import orjson
+import pytest
+
+from schemas import DeadLetter
+from streams.handling import Origin, handle
+from streams.topology import Output, build_stages
+
+STAGES = {stage.name: stage for stage in build_stages()}
+
+BAD_RECORDS = [
+    (b"not json at all", "invalid_json"),
+    (b'["a", "list"]', "invalid_article"),
+    (b'{"source": "s", "body": "\xd9\x86\xd8\xb5"}', "invalid_article"),
+    (b'{"id": "", "source": "s", "body": "x"}', "invalid_article"),
+    (b'{"id": "a", "source": "s"}', "invalid_article"),
+    (b'{"id": "a", "source": "s", "body": 42}', "invalid_article"),
+    (b'{"id": 7, "source": "s", "body": "x"}', "invalid_article"),
+    (b'{"id": "a", "source": "s", "body": "\xff\xfe bad utf-8"}', "invalid_json"),
+    (b'{"id": "a", "source": "s", "body": "\\ud800 lone surrogate"}', "invalid_json"),
+    (b'{"id": "a", "source": "s", "body": "x", "published_at": "2024-02-30"}', "invalid_published_at"),
+    (b"", "invalid_json"),
+]
+
+
+@pytest.mark.parametrize(("raw", "reason"), BAD_RECORDS)
+def test_bad_article_becomes_one_dead_letter(raw, reason):
+    outputs = handle(STAGES["normalize"], raw, None, Origin("articles.raw", 3, 41))
+    assert len(outputs) == 1
+    output = outputs[0]
+    assert output.topic == "dlq"
+    letter = DeadLetter.from_json(output.value.to_json())
+    assert (letter.stage, letter.reason) == ("normalize", reason)
+    assert letter.error
+    assert (letter.topic, letter.partition, letter.offset) == ("articles.raw", 3, 41)
+    received = (base64.b64decode(letter.original) if letter.original_encoding == "base64"
+                else letter.original.encode("utf-8"))
+    assert received == raw
+
+
+def test_dead_letter_keeps_the_article_id_when_it_is_known():
+    outputs = handle(STAGES["normalize"], b'{"id": "known-1", "source": "s", "body": 1}', None)
+    assert outputs[0].key == outputs[0].value.article_id == "known-1"
+
+
+def test_a_failing_processor_is_caught_and_reported():
+    def broken(record, state):
+        raise ZeroDivisionError("boom")
+
+    stage = STAGES["normalize"].__class__(**{**STAGES["normalize"].__dict__, "process": broken})
+    [output] = handle(stage, b'{"id": "a", "source": "s", "body": "x"}', None)
+    assert output.value.reason == "processing_error"
+    assert "ZeroDivisionError: boom" in output.value.error
+
+
+def test_later_stages_reject_records_of_the_wrong_contract():
+    [output] = handle(STAGES["extract"], b'{"id": "a", "source": "s", "body": "x"}', None)
+    assert (output.value.stage, output.value.reason) == ("extract", "invalid_normalized_article")
+
+
+def test_a_good_article_flows_through_every_stage():
+    raw = orjson.dumps({"id": "a", "source": "s", "body": "زيارة إلى مصر"})
+    [normalized] = handle(STAGES["normalize"], raw, None)
+    [enriched] = handle(STAGES["extract"], normalized.value.to_json(), None)
+    state: dict = {}
+    event, mention = handle(STAGES["assemble"], enriched.value.to_json(), state)
+    assert [o.topic for o in (normalized, enriched, event, mention)] == \
+        ["normalized", "enriched", "events", "mentions"]
+    assert isinstance(event, Output) and event.key == event.value.event_id
+    assert mention.key == "a" and list(state) == [event.key]

@@ -1,0 +1,63 @@
+"""``akhbar run``: the pipeline in process over files."""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+
+import orjson
+
+from conftest import akhbar, shared_file
+from streams.demo import sample_feed
+from streams.runner import OUTPUT_FILES
+
+
+def read_jsonl(path) -> list[dict]:
+    return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+
+
+def test_seed_article_runs_into_the_five_files(seed_path, tmp_path):
+    result = akhbar("run", str(seed_path), "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr.decode()
+    assert sorted(p.stem for p in tmp_path.iterdir()) == sorted(OUTPUT_FILES)
+    seed_id = orjson.loads(seed_path.read_bytes())["id"]
+    assert [r["id"] for r in read_jsonl(tmp_path / "enriched.jsonl")] == [seed_id]
+    assert [r["article_id"] for r in read_jsonl(tmp_path / "mentions.jsonl")] == [seed_id]
+    assert read_jsonl(tmp_path / "events.jsonl")
+    assert read_jsonl(tmp_path / "dlq.jsonl") == []
+    assert "1 records in, 1 enriched, 0 dead letters" in result.stderr.decode()
+
+
+def test_every_line_is_enriched_or_dead_lettered_and_the_run_still_succeeds(tmp_path):
+    feed = sample_feed().read_bytes()
+    mixed = tmp_path / "mixed.jsonl.gz"
+    with gzip.open(mixed, "wb") as out:
+        out.write(feed + b"\n   \nnot json\n{\"id\": \"x\", \"source\": \"s\"}\n\xff\n")
+    result = akhbar("run", str(mixed), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr.decode()
+    enriched = read_jsonl(tmp_path / "out" / "enriched.jsonl")
+    dead = read_jsonl(tmp_path / "out" / "dlq.jsonl")
+    assert len(enriched) == len(feed.splitlines()) and len(dead) == 3
+    assert {d["reason"] for d in dead} == {"invalid_json", "invalid_article"}
+
+
+def test_a_directory_of_inputs_is_read(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "feed.jsonl").write_bytes(sample_feed().read_bytes())
+    result = akhbar("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0
+    assert len(read_jsonl(tmp_path / "out" / "mentions.jsonl")) == len(sample_feed().read_bytes().splitlines())
+
+
+def test_dev_stream_sample_is_fully_accounted_for(tmp_path):
+    stream = shared_file("news/dev_stream.jsonl")
+    sample = tmp_path / "sample.jsonl"
+    with open(stream, "rb") as lines:
+        sample.write_bytes(b"".join(itertools.islice(lines, 1500)))
+    result = akhbar("run", str(sample), "--out", str(tmp_path / "out"), timeout=300)
+    assert result.returncode == 0, result.stderr.decode()
+    records = [line for line in sample.read_bytes().splitlines() if line.strip()]
+    enriched = {r["id"] for r in read_jsonl(tmp_path / "out" / "enriched.jsonl")}
+    dead = read_jsonl(tmp_path / "out" / "dlq.jsonl")
+    assert len(enriched) + len(dead) == len(records)
+    assert all(d["reason"] == "invalid_article" for d in dead)  # the empty bodies
