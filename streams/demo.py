@@ -66,22 +66,17 @@ def run_demo(*, bidi: str = "auto", timeout_s: float = 180.0) -> int:
         console.print(f"[bold]produce[/] {report.sent} articles from {feed.name}")
 
         started = time.monotonic()
-        accounted: dict[str, str] = {}
 
-        def all_accounted(values: list[bytes]) -> bool:
-            if worker.poll() is not None:
-                return True
-            for value in values[len(accounted_values):]:
-                record = orjson.loads(value)
-                if record.get("article_id") in ids:
-                    accounted[record["article_id"]] = record.get("event_id") or "dead letter"
-            accounted_values[:] = values
-            return len(accounted) >= len(ids)
+        def article_ids(values: list[bytes]) -> set[str]:
+            return {orjson.loads(value).get("article_id") for value in values}
 
-        accounted_values: list[bytes] = []
         with console.status("waiting for the worker to process the feed…"):
-            wait_for(settings, settings.topic_mentions, all_accounted, timeout_s)
-        if worker.poll() is not None or len(accounted) < len(ids):
+            mentions = wait_for(settings, settings.topic_mentions,
+                                lambda values: worker.poll() is not None or ids <= article_ids(values),
+                                timeout_s)
+        accounted = {m["article_id"]: m["event_id"] for m in map(orjson.loads, mentions)
+                     if m.get("article_id") in ids}
+        if len(accounted) < len(ids):
             console.print(f"[red]only {len(accounted)} of {len(ids)} articles were processed[/]; worker log:")
             console.print(worker_log.read_text(errors="replace")[-4000:], markup=False, highlight=False)
             return 1
@@ -90,8 +85,8 @@ def run_demo(*, bidi: str = "auto", timeout_s: float = 180.0) -> int:
         event_ids = set(accounted.values())
         latest: dict[str, Event] = {}
         for value in wait_for(settings, settings.topic_events,
-                              lambda values: len({orjson.loads(v)["event_id"] for v in values}
-                                                 & event_ids) >= len(event_ids), 30.0):
+                              lambda values: event_ids <= {orjson.loads(v)["event_id"] for v in values},
+                              30.0):
             event = Event.from_json(value)
             if event.event_id in event_ids:
                 latest[event.event_id] = event
