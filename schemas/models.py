@@ -204,9 +204,9 @@ class DeadLetter(Contract):
     original: str = Field(description="The record's bytes: text when valid UTF-8, otherwise base64.")
     original_encoding: Literal["utf-8", "base64"]
     article_id: str | None
-    topic: str | None = None
+    topic: str | None = Field(default=None, description="The topic read from (the input file for `akhbar run`).")
     partition: int | None = None
-    offset: int | None = None
+    offset: int | None = Field(default=None, description="The record's offset (the line number for `akhbar run`).")
     timestamp: str = Field(pattern=ISO_DATETIME_PATTERN)
 
 
