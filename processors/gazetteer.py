@@ -8,15 +8,8 @@ from importlib import resources
 
 import orjson
 
-from processors.normalize import original_offset
+from processors.arabic import PROCLITIC_LETTERS, original_offset, proclitic_readings
 from schemas import Entity, Token
-
-# Proclitics that may precede a name: «و» «ف», then «ب» «ل» «ك»; «لل» is «ل» + «ال»
-# with the alef elided.
-_CONJUNCTIONS = ("و", "ف")
-_PREPOSITIONS = ("ب", "ل", "ك")
-_PROCLITIC_LETTERS = frozenset(_CONJUNCTIONS + _PREPOSITIONS)
-
 
 @dataclass(frozen=True, slots=True)
 class Canonical:
@@ -67,10 +60,10 @@ class Gazetteer:
 
     def _match_at(self, text: str, tokens: Sequence[Token], i: int) -> tuple[int, int, Canonical] | None:
         first = tokens[i].norm
-        if first not in self._first_forms and first[0] not in _PROCLITIC_LETTERS:
+        if first not in self._first_forms and first[0] not in PROCLITIC_LETTERS:
             return None
         rest = [t.norm for t in tokens[i + 1:i + self._longest]]
-        for stripped, consumed in _without_proclitics(first):
+        for stripped, consumed in proclitic_readings(first):
             if stripped not in self._first_forms:
                 continue
             for n in range(len(rest) + 1, 0, -1):
@@ -81,20 +74,3 @@ class Gazetteer:
                     return n, skip, entity
         return None
 
-
-def _without_proclitics(norm: str) -> list[tuple[str, int]]:
-    """The token itself, then its readings without proclitics, as (form, prefix length)."""
-    readings = [(norm, 0)]
-    for conj in ("", *_CONJUNCTIONS):
-        if conj and not norm.startswith(conj):
-            continue
-        base = norm[len(conj):]
-        if conj and len(base) > 1:
-            readings.append((base, len(conj)))
-        for prep in _PREPOSITIONS:
-            if base.startswith(prep) and len(base) > len(prep) + 1:
-                after = base[len(prep):]
-                if prep == "ل" and after.startswith("ل"):
-                    after = "ا" + after  # «لل» = «ل» + «ال»
-                readings.append((after, len(conj) + len(prep)))
-    return readings

@@ -1,15 +1,20 @@
-"""Normalization: match forms of each field, with token offsets into the original text.
+"""Normalization: cleaned match forms of each field, with offsets into the original text.
 
-The original text is never modified. Each token keeps its ``[start, end)`` in the
-original field, so that every span found downstream indexes into what the
-producer sent.
+The original text is never modified. Cleaning works on a same-length working copy
+in which HTML, boilerplate lines, control and bidi characters are blanked out, so
+every token, sentence and date keeps its ``[start, end)`` in the field the
+producer sent, and every span found downstream indexes into it.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from importlib import resources
 
+import orjson
 from camel_tools.tokenizers.word import simple_word_tokenize
 from camel_tools.utils.charmap import CharMapper
 from camel_tools.utils.dediac import dediac_ar
@@ -19,81 +24,143 @@ from camel_tools.utils.normalize import (
     normalize_teh_marbuta_ar,
 )
 
+from processors.arabic import ZERO_WIDTH, base_form
+from processors.dates import find_dates
 from processors.errors import Rejected
-from schemas import Article, NormalizedArticle, NormalizedField, Token
+from schemas import Article, NormalizedArticle, NormalizedField, Span, Token
 
-_ARABIC_LETTER = re.compile(r"[\u0620-\u064A\u066E-\u06D3\u06D5\u06FA-\u06FC\u0750-\u077F\u08A0-\u08C9\uFB50-\uFDFB\uFE70-\uFEFC]")
-_LETTER = re.compile(r"[^\W\d_]")
 ARABIC_MIN_RATIO = 0.5
-# Characters the match form drops: Arabic diacritics and tatweel. Used to map a
-# position inside a match form back to the original token.
-_DROPPED = frozenset(chr(c) for c in [*range(0x064B, 0x0653), 0x0670, 0x0640])
+_ARABIC_LETTER = re.compile(r"[\u0620-\u064A\u066E-\u06D3\u06D5\u06FA-\u06FC\u0750-\u077F\u08A0-\u08C9"
+                            r"\uFB50-\uFDFB\uFE70-\uFEFC]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+# Blanked out of the working copy (each character becomes a space): C0/C1 controls
+# other than tab and newlines, and the bidi embedding, override, isolate and mark characters.
+_BLANKED = {c: " " for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0),
+                             0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
+_REMOVE_ZERO_WIDTH = {ord(c): None for c in ZERO_WIDTH}
+_HAMZA_SEATS = str.maketrans({"ؤ": "و", "ئ": "ي"})
+_HTML = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|</?[A-Za-z][^<>]{0,1000}>"
+                   r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});",
+                   re.DOTALL | re.IGNORECASE)
+SENTENCE_END = frozenset({".", "!", "?", "...", "۔"})
 
 
 class Normalizer:
-    """``Article -> NormalizedArticle``: camel-tools match forms, tokens with offsets, language, date."""
+    """``Article -> NormalizedArticle``: cleaning, match forms, tokens, sentences, language and dates.
+
+    ``boilerplate`` maps a source to regular expressions of whole lines to drop; the
+    ``"*"`` entry applies to every source. By default, the generic list shipped in
+    ``processors/data/boilerplate.json``.
+    """
 
     name = "normalize"
 
-    def __init__(self) -> None:
+    def __init__(self, boilerplate: Mapping[str, Sequence[str]] | None = None) -> None:
         self._arclean = CharMapper.builtin_mapper("arclean")
+        if boilerplate is None:
+            raw = resources.files("processors").joinpath("data/boilerplate.json").read_bytes()
+            boilerplate = orjson.loads(raw)
+        self._boilerplate_lines = {source: list(patterns) for source, patterns in boilerplate.items()}
+        self._boilerplate_by_source: dict[str | None, re.Pattern | None] = {}
 
     def __call__(self, article: Article) -> NormalizedArticle:
-        body = self.normalize_field(article.body)
-        title = self.normalize_field(article.title) if article.title is not None else None
+        published = parse_published(article.published_at)
+        body = self.normalize_field(article.body, article.source)
+        title = self.normalize_field(article.title, article.source) if article.title is not None else None
         ratio = arabic_ratio(article.title or "", article.body)
         if ratio >= ARABIC_MIN_RATIO:
             language = "ar"
         else:
             language = article.language if article.language and article.language != "ar" else "und"
+        dates = []
+        if language == "ar":
+            if title is not None:
+                dates += find_dates(article.title, title.tokens, "title", published)
+            dates += find_dates(article.body, body.tokens, "body", published)
         return NormalizedArticle(
             id=article.id,
             article=article,
             language=language,
             arabic_ratio=round(ratio, 4),
-            published=canonical_datetime(article.published_at),
+            published=published.isoformat() if published else None,
             title=title,
             body=body,
+            dates=dates,
         )
 
     def match_form(self, text: str) -> str:
-        """The camel-tools chain: arclean, dediacritization, alef, alef maksura, teh marbuta."""
-        text = dediac_ar(self._arclean(text))
-        return normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(text)))
+        """NFKC, then the camel-tools chain (arclean, dediacritization, alef, alef maksura,
+        teh marbuta), then hamza seats and zero-width characters."""
+        text = self._arclean(unicodedata.normalize("NFKC", text))
+        text = normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(dediac_ar(text))))
+        return text.translate(_HAMZA_SEATS).translate(_REMOVE_ZERO_WIDTH)
 
-    def normalize_field(self, text: str) -> NormalizedField:
-        pieces = simple_word_tokenize(text)
-        # One pass of the chain over all tokens; the chain maps characters and
-        # never produces or removes a newline, so the split restores the tokens.
+    def clean(self, text: str, source: str | None = None) -> str:
+        """The same-length working copy: HTML, boilerplate lines, controls and bidi marks blanked."""
+        work = text.translate(_BLANKED)
+        if "<" in work or "&" in work:
+            work = _HTML.sub(_blank, work)
+        boilerplate = self._boilerplate(source)
+        if boilerplate is not None:
+            work = boilerplate.sub(_blank, work)
+        return work
+
+    def normalize_field(self, text: str, source: str | None = None) -> NormalizedField:
+        work = self.clean(text, source)
+        pieces = simple_word_tokenize(work)
+        # One pass of the chain over all tokens: it never produces or removes a
+        # newline, so splitting restores one match form per token.
         norms = self.match_form("\n".join(pieces)).split("\n")
-        if len(norms) != len(pieces):  # a defensive fallback, never expected
+        if len(norms) != len(pieces):  # defensive; NFKC could in theory fold into a newline
             norms = [self.match_form(piece) for piece in pieces]
         tokens: list[Token] = []
         cursor = 0
         for piece, norm in zip(pieces, norms):
-            start = text.find(piece, cursor)
-            cursor = start + len(piece)
+            start = work.find(piece, cursor)
+            end = cursor = start + len(piece)
             norm = "".join(norm.split())
-            if norm:
-                tokens.append(Token(start=start, end=cursor, norm=norm))
-        return NormalizedField(text=" ".join(t.norm for t in tokens), tokens=tokens)
+            if not norm:
+                continue
+            while work[start] in ZERO_WIDTH:
+                start += 1
+            while work[end - 1] in ZERO_WIDTH:
+                end -= 1
+            tokens.append(Token(start, end, norm, base_form(norm)))
+        return NormalizedField(text=" ".join(t.norm for t in tokens), tokens=tokens,
+                               sentences=split_sentences(work, tokens))
+
+    def _boilerplate(self, source: str | None) -> re.Pattern | None:
+        if source not in self._boilerplate_by_source:
+            patterns = self._boilerplate_lines.get("*", []) + self._boilerplate_lines.get(source or "", [])
+            self._boilerplate_by_source[source] = (
+                re.compile(r"^[ \t]*(?:" + "|".join(f"(?:{p})" for p in patterns) + r")[^\n]*$", re.MULTILINE)
+                if patterns else None)
+        return self._boilerplate_by_source[source]
 
 
-def original_offset(token_text: str, norm_chars: int) -> int:
-    """The index in ``token_text`` just after its first ``norm_chars`` match-form characters.
+def _blank(match: re.Match) -> str:
+    return " " * (match.end() - match.start())
 
-    The match form only drops diacritics and tatweel before a letter, so the
-    walk skips them; it is how a clitic stripped from a match form is mapped
-    back to the original text.
-    """
-    index = consumed = 0
-    while index < len(token_text) and consumed < norm_chars:
-        if token_text[index] not in _DROPPED:
-            consumed += 1
-        index += 1
-    while index < len(token_text) and token_text[index] in _DROPPED:
-        index += 1
-    return index
+
+def split_sentences(work: str, tokens: Sequence[Token]) -> list[Span]:
+    """Sentences as ``(start, end)`` spans: they end at final punctuation or a line break."""
+    sentences: list[Span] = []
+    first = None
+    for i, token in enumerate(tokens):
+        if first is None:
+            first = token.start
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        ends = following is None or "\n" in work[token.end:following.start]
+        if token.norm in SENTENCE_END and not ends:
+            previous = tokens[i - 1] if i else None
+            decimal = (previous is not None and previous.end == token.start and following.start == token.end
+                       and previous.norm.isdigit() and following.norm.isdigit())
+            ends = not decimal
+        if ends:
+            sentences.append(Span(first, token.end))
+            first = None
+    return sentences
 
 
 def arabic_ratio(*texts: str) -> float:
@@ -106,12 +173,11 @@ def arabic_ratio(*texts: str) -> float:
     return arabic / letters if letters else 0.0
 
 
-def canonical_datetime(value: str | None) -> str | None:
-    """ISO 8601 in canonical form, keeping the timezone absent when the producer gave none."""
+def parse_published(value: str | None) -> datetime | None:
+    """``published_at`` parsed; without a timezone it stays naive rather than getting an invented one."""
     if value is None:
         return None
     try:
-        parsed = datetime.fromisoformat(value)
+        return datetime.fromisoformat(value)
     except ValueError as exc:
         raise Rejected("invalid_published_at", f"published_at {value!r}: {exc}") from exc
-    return parsed.isoformat()

@@ -7,6 +7,7 @@ from schemas.models import (
     ActorRef,
     Article,
     Contract,
+    DateMention,
     DeadLetter,
     EnrichedArticle,
     Entity,
@@ -15,13 +16,14 @@ from schemas.models import (
     Mention,
     NormalizedArticle,
     NormalizedField,
+    Span,
     Token,
     Trigger,
 )
 from schemas.jsonschema import json_schema, schema_path
 
 __all__ = [
-    "CONTRACTS", "SCHEMA_VERSION", "Action", "ActorRef", "Article", "Contract", "DeadLetter",
+    "CONTRACTS", "SCHEMA_VERSION", "Action", "ActorRef", "Article", "Contract", "DateMention", "DeadLetter",
     "EnrichedArticle", "Entity", "Event", "EventEntity", "Mention", "NormalizedArticle",
-    "NormalizedField", "Token", "Trigger", "json_schema", "schema_path",
+    "NormalizedField", "Span", "Token", "Trigger", "json_schema", "schema_path",
 ]

@@ -77,21 +77,43 @@ class Article(Contract):
 
 
 class Token(NamedTuple):
-    """A token of an original field: ``text[start:end]`` and its match form.
+    """A token of an original field: ``text[start:end]``, its match form, and that form without
+    proclitics (و ف ب ك ل ال).
 
-    On the wire it is the compact array ``[start, end, norm]``.
+    On the wire it is the compact array ``[start, end, norm, base]``.
     """
 
     start: int
     end: int
     norm: str
+    base: str
+
+
+class Span(NamedTuple):
+    """``[start, end)`` in an original field; the array ``[start, end]`` on the wire."""
+
+    start: int
+    end: int
 
 
 class NormalizedField(Part):
     """The match forms of one field; token offsets index into the original field."""
 
     text: str = Field(description="The match forms of the tokens, joined by spaces.")
-    tokens: list[Token] = Field(description="[start, end, match form] for each token, in order.")
+    tokens: list[Token] = Field(description="[start, end, match form, base form] for each token, in order.")
+    sentences: list[Span] = Field(description="[start, end] of each sentence in the original field.")
+
+
+class DateMention(Part):
+    """A date written in the text, resolved to a calendar day."""
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    field: TextField
+    date: str = Field(pattern=ISO_DATE_PATTERN)
+    calendar: Literal["gregorian", "hijri"]
+    relative: bool = Field(description="Resolved against published_at («أمس», «الأربعاء الماضي», a day without a year).")
 
 
 class NormalizedArticle(Contract):
@@ -107,6 +129,7 @@ class NormalizedArticle(Contract):
                                   description="published_at in canonical ISO form; no timezone is invented.")
     title: NormalizedField | None
     body: NormalizedField
+    dates: list[DateMention]
 
 
 class Entity(Part):

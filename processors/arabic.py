@@ -1,0 +1,68 @@
+"""Small facts of Arabic script shared by the processors: proclitics and offset mapping."""
+
+from __future__ import annotations
+
+# Zero-width characters stay inside a token (they do not split words) but leave its match form.
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# Characters the match form removes around letters: Arabic diacritics, tatweel, zero-width. Used
+# to map a position inside a match form back to the original token.
+_DROPPED = frozenset(chr(c) for c in [*range(0x064B, 0x0653), 0x0670, 0x0640]) | frozenset(ZERO_WIDTH)
+# Proclitics: «و» «ف», then «ب» «ك» «ل», then «ال»; «لل» is «ل» + «ال» with the alef elided.
+_CONJUNCTIONS = ("و", "ف")
+_PREPOSITIONS = ("ب", "ك", "ل")
+PROCLITIC_LETTERS = frozenset(_CONJUNCTIONS + _PREPOSITIONS)
+MIN_BASE = 2
+
+
+def proclitic_readings(norm: str) -> list[tuple[str, int]]:
+    """The form itself, then its readings without proclitics, as ``(form, prefix length)``."""
+    readings = [(norm, 0)]
+    for conj in ("", *_CONJUNCTIONS):
+        if conj and not norm.startswith(conj):
+            continue
+        rest = norm[len(conj):]
+        if conj and len(rest) >= MIN_BASE:
+            readings.append((rest, len(conj)))
+        for prep in _PREPOSITIONS:
+            if rest.startswith(prep) and len(rest) - len(prep) >= MIN_BASE:
+                after = rest[len(prep):]
+                if prep == "ل" and after.startswith("ل"):
+                    after = "ا" + after  # «لل» = «ل» + «ال»
+                readings.append((after, len(conj) + len(prep)))
+    return readings
+
+
+def base_form(norm: str) -> str:
+    """The match form without its article and the clitics before it: «وبالمدينه» → «مدينه»,
+    «للسلام» → «سلام».
+
+    Conservative: a conjunction or preposition is stripped only before «ال», where it
+    cannot be part of the word («وزير» stays); ``proclitic_readings`` offers the rest.
+    """
+    rest = norm
+    if rest[:1] in _CONJUNCTIONS and rest[1:].startswith(("ال", "بال", "كال", "لل")):
+        rest = rest[1:]
+    if rest.startswith("لل") and len(rest) - 2 >= MIN_BASE:
+        return rest[2:]
+    if rest[:1] in _PREPOSITIONS and rest[1:3] == "ال" and len(rest) - 3 >= MIN_BASE:
+        return rest[3:]
+    if rest.startswith("ال") and len(rest) - 2 >= MIN_BASE:
+        return rest[2:]
+    return rest
+
+
+def original_offset(token_text: str, norm_chars: int) -> int:
+    """The index in ``token_text`` just after its first ``norm_chars`` match-form characters.
+
+    The match form of a letter drops only the diacritics, tatweel and zero-width
+    characters around it, so the walk skips those; it maps a clitic stripped from a
+    match form back to the original text.
+    """
+    index = consumed = 0
+    while index < len(token_text) and consumed < norm_chars:
+        if token_text[index] not in _DROPPED:
+            consumed += 1
+        index += 1
+    while index < len(token_text) and token_text[index] in _DROPPED:
+        index += 1
+    return index
