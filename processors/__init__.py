@@ -5,9 +5,11 @@ as a mapping.
 """
 
 from processors.assemble import EventAssembler, event_id_for
+from processors.dedup import Deduplicator, Verdict
 from processors.errors import Rejected
 from processors.extract import EntityExtractor
 from processors.gazetteer import Gazetteer
 from processors.normalize import Normalizer
 
-__all__ = ["EntityExtractor", "EventAssembler", "Gazetteer", "Normalizer", "Rejected", "event_id_for"]
+__all__ = ["Deduplicator", "EntityExtractor", "EventAssembler", "Gazetteer", "Normalizer", "Rejected", "Verdict",
+           "event_id_for"]

@@ -39,6 +39,8 @@ WEEKDAY_CUES = frozenset({"يوم", "(", "مساء", "صباح", "ظهر", "فج
 HIJRI_SUFFIXES = frozenset({"ه", "هـ", "هجري", "هجريه", "للهجره"})
 GREGORIAN_SUFFIXES = frozenset({"م", "ميلادي", "ميلاديه", "للميلاد"})
 RELATIVE_DAYS = {("اول", "امس"): -2, ("امس",): -1, ("اليوم",): 0, ("غدا",): 1}
+# Forms a date can start with, besides a number: a cheap filter before the matchers.
+_TRIGGERS = frozenset(WEEKDAYS) | {words[0] for words in RELATIVE_DAYS}
 
 
 def _forms(token: Token) -> tuple[str, ...]:
@@ -66,6 +68,11 @@ def find_dates(text: str, tokens: Sequence[Token], field: str, published: dateti
     found: list[DateMention] = []
     i = 0
     while i < len(tokens):
+        token = tokens[i]
+        if not (token.norm[-1].isdigit() or token.base in _TRIGGERS or token.norm in _TRIGGERS
+                or token.norm[1:] in _TRIGGERS):
+            i += 1
+            continue
         match = (_explicit_date(tokens, i, today) or _weekday(tokens, i, today)
                  or _relative_day(tokens, i, today))
         if match is None:

@@ -27,4 +27,6 @@ class EntityExtractor:
             published=article.published,
             entities=entities,
             actions=[],
+            duplicate_of=article.duplicate_of,
+            similarity=article.similarity,
         )

@@ -127,8 +127,9 @@ class Normalizer:
             while work[end - 1] in ZERO_WIDTH:
                 end -= 1
             tokens.append(Token(start, end, norm, base_form(norm)))
-        return NormalizedField(text=" ".join(t.norm for t in tokens), tokens=tokens,
-                               sentences=split_sentences(work, tokens))
+        # Built from values made here: construct without re-validating every token.
+        return NormalizedField.model_construct(text=" ".join(t.norm for t in tokens), tokens=tokens,
+                                               sentences=split_sentences(work, tokens))
 
     def _boilerplate(self, source: str | None) -> re.Pattern | None:
         if source not in self._boilerplate_by_source:

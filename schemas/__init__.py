@@ -9,6 +9,7 @@ from schemas.models import (
     Contract,
     DateMention,
     DeadLetter,
+    Duplicate,
     EnrichedArticle,
     Entity,
     Event,
@@ -23,7 +24,7 @@ from schemas.models import (
 from schemas.jsonschema import json_schema, schema_path
 
 __all__ = [
-    "CONTRACTS", "SCHEMA_VERSION", "Action", "ActorRef", "Article", "Contract", "DateMention", "DeadLetter",
+    "CONTRACTS", "SCHEMA_VERSION", "Action", "ActorRef", "Article", "Contract", "DateMention", "DeadLetter", "Duplicate",
     "EnrichedArticle", "Entity", "Event", "EventEntity", "Mention", "NormalizedArticle",
     "NormalizedField", "Span", "Token", "Trigger", "json_schema", "schema_path",
 ]

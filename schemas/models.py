@@ -130,6 +130,8 @@ class NormalizedArticle(Contract):
     title: NormalizedField | None
     body: NormalizedField
     dates: list[DateMention]
+    duplicate_of: str | None = Field(default=None, description="The first article of the story this one copies.")
+    similarity: float | None = Field(default=None, ge=0, le=1, description="Estimated Jaccard similarity to duplicate_of.")
 
 
 class Entity(Part):
@@ -179,6 +181,22 @@ class EnrichedArticle(Contract):
     published: str | None = Field(pattern=ISO_DATETIME_PATTERN)
     entities: list[Entity]
     actions: list[Action]
+    duplicate_of: str | None = Field(default=None, description="The first article of the story this one copies.")
+    similarity: float | None = Field(default=None, ge=0, le=1, description="Estimated Jaccard similarity to duplicate_of.")
+
+
+class Duplicate(Contract):
+    """An exact copy of an earlier article, on ``articles.duplicates``: not extracted again,
+    but counted as a mention of the original's event."""
+
+    schema_name = "duplicate"
+
+    id: str
+    article: Article
+    published: str | None = Field(pattern=ISO_DATETIME_PATTERN)
+    duplicate_of: str
+    similarity: float = Field(ge=0, le=1)
+    kind: Literal["exact"]
 
 
 class EventEntity(Part):
@@ -234,5 +252,5 @@ class DeadLetter(Contract):
 
 
 CONTRACTS: tuple[type[Contract], ...] = (
-    Article, NormalizedArticle, EnrichedArticle, Event, Mention, DeadLetter,
+    Article, NormalizedArticle, EnrichedArticle, Duplicate, Event, Mention, DeadLetter,
 )

@@ -6,8 +6,8 @@ import faust
 
 from streams.handling import Origin, handle
 from streams.settings import Settings
-from streams.state import ContractMapping
-from streams.topology import TOPICS, Stage, build_stages
+from streams.state import TableMapping
+from streams.topology import TOPICS, Stage, build_stages, partitions
 
 
 def declare_topics(app: faust.App, settings: Settings) -> dict[str, faust.TopicT]:
@@ -16,18 +16,22 @@ def declare_topics(app: faust.App, settings: Settings) -> dict[str, faust.TopicT
     for spec in TOPICS:
         config = {"cleanup.policy": "compact"} if spec.compacted else None
         topics[spec.role] = app.topic(settings.topic(spec.role), key_type=bytes, value_type=bytes,
-                                      partitions=settings.partitions, config=config)
+                                      partitions=partitions(spec, settings), config=config)
     return topics
 
 
 def attach_agents(app: faust.App, settings: Settings) -> None:
     topics = declare_topics(app, settings)
-    for stage in build_stages():
+    states: dict[str, TableMapping] = {}
+    for stage in build_stages(settings):
         state = None
         if stage.state is not None:
-            table = app.Table(f"{stage.name}-state", default=None, partitions=settings.partitions,
-                              key_type=bytes, value_type=bytes)
-            state = ContractMapping(table, stage.state)
+            if stage.state.name not in states:
+                # A table is co-partitioned with the topic that feeds it.
+                table = app.Table(f"{stage.state.name}-state", default=None,
+                                  partitions=topics[stage.source].partitions, key_type=bytes, value_type=bytes)
+                states[stage.state.name] = TableMapping(table, stage.state.model)
+            state = states[stage.state.name]
         app.agent(topics[stage.source], name=f"akhbar.{stage.name}")(_agent(stage, topics, state))
 
 

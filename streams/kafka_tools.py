@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from schemas import Article
 from streams.handling import describe_error
 from streams.settings import Settings
-from streams.topology import TOPICS
+from streams.topology import TOPICS, partitions
 
 CLIENT_ID = "akhbar-tools"
 
@@ -40,7 +40,7 @@ def create_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
                 continue
             configs = {"cleanup.policy": "compact"} if spec.compacted else {}
             try:
-                admin.create_topics([NewTopic(name, settings.partitions, settings.replication_factor,
+                admin.create_topics([NewTopic(name, partitions(spec, settings), settings.replication_factor,
                                               topic_configs=configs)])
                 created.append(name)
             except TopicAlreadyExistsError:

@@ -15,9 +15,10 @@ from typing import Any
 
 from streams.handling import Origin, handle
 from streams.kafka_tools import input_files, numbered_lines
+from streams.settings import Settings
 from streams.topology import Stage, build_stages
 
-OUTPUT_FILES = ("normalized", "enriched", "events", "mentions", "dlq")
+OUTPUT_FILES = ("normalized", "enriched", "duplicates", "events", "mentions", "dlq")
 PROGRESS_MIN_BYTES = 1 << 20
 
 
@@ -33,7 +34,9 @@ class RunReport:
 
     def summary(self) -> str:
         c = self.counts
-        return (f"akhbar run: {self.lines} records in, {c['enriched']} enriched, {c['dlq']} dead letters, "
+        return (f"akhbar run: {self.lines} records in, {c['enriched']} enriched "
+                f"({c['near_duplicates']} near duplicates), {c['duplicates']} exact duplicates, "
+                f"{c['dlq']} dead letters, "
                 f"{c['mentions']} mentions, {c['events_latest']} events; "
                 f"{self.seconds:.1f} s, {self.articles_per_s:.0f} articles/s")
 
@@ -41,10 +44,10 @@ class RunReport:
 class InProcessPipeline:
     """The topology's stages, fed record by record, each with its own state mapping (a dict)."""
 
-    def __init__(self, stages: tuple[Stage, ...] | None = None) -> None:
-        self.stages = stages or build_stages()
+    def __init__(self, stages: tuple[Stage, ...]) -> None:
+        self.stages = stages
         self._by_source = {stage.source: stage for stage in self.stages}
-        self.states: dict[str, dict[str, Any]] = {s.name: {} for s in self.stages if s.state is not None}
+        self.states: dict[str, dict[str, Any]] = {s.state.name: {} for s in self.stages if s.state is not None}
 
     def feed(self, raw: bytes, origin: Origin = Origin()) -> list[tuple[str, str | None, bytes]]:
         """All records produced from one raw article, as (topic role, key, value bytes)."""
@@ -55,14 +58,16 @@ class InProcessPipeline:
             stage = self._by_source.get(role)
             if stage is None:
                 continue
-            for output in handle(stage, value, self.states.get(stage.name), where):
+            state = self.states[stage.state.name] if stage.state is not None else None
+            for output in handle(stage, value, state, where):
                 encoded = output.value.to_json()
                 emitted.append((output.topic, output.key, encoded))
                 pending.append((output.topic, encoded, Origin(output.topic)))
         return emitted
 
 
-def run_files(inputs: list[Path], out_dir: Path, *, progress: bool | None = None) -> RunReport:
+def run_files(inputs: list[Path], out_dir: Path, *, progress: bool | None = None,
+              settings: Settings | None = None) -> RunReport:
     """Run every non-empty line of ``inputs`` and write the five output files into ``out_dir``."""
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
@@ -70,7 +75,7 @@ def run_files(inputs: list[Path], out_dir: Path, *, progress: bool | None = None
     total_bytes = sum(path.stat().st_size for path in files)
     show = total_bytes >= PROGRESS_MIN_BYTES if progress is None else progress
     out_dir.mkdir(parents=True, exist_ok=True)
-    pipeline = InProcessPipeline()
+    pipeline = InProcessPipeline(build_stages(settings or Settings.from_env()))
     counts: Counter = Counter()
     latest_events: dict[str, bytes] = {}
     sinks = {name: open(out_dir / f"{name}.jsonl", "wb") for name in OUTPUT_FILES if name != "events"}
@@ -85,10 +90,12 @@ def run_files(inputs: list[Path], out_dir: Path, *, progress: bool | None = None
                 bar.advance(task, len(line) + 1)
                 for topic, key, value in pipeline.feed(line, Origin(str(path), None, number)):
                     counts[topic] += 1
+                    if topic == "enriched" and b'"duplicate_of":null' not in value:
+                        counts["near_duplicates"] += 1
                     if topic == "events":
                         latest_events.pop(key, None)  # keep first-seen order of the latest states
                         latest_events[key] = value
-                    else:
+                    elif topic in sinks:
                         sinks[topic].write(value + b"\n")
     finally:
         for sink in sinks.values():

@@ -16,6 +16,8 @@ class Settings:
     replication_factor: int = 1
     topic_raw: str = "articles.raw"
     topic_normalized: str = "articles.normalized"
+    topic_distinct: str = "articles.distinct"
+    topic_duplicates: str = "articles.duplicates"
     topic_enriched: str = "articles.enriched"
     topic_events: str = "events"
     topic_mentions: str = "mentions"
@@ -26,6 +28,9 @@ class Settings:
     data_dir: str = ".akhbar"
     log_level: str = "info"
     session_timeout_s: float = 30.0
+    # Duplicates are looked for among the articles of this many hours, at this similarity.
+    dedup_window_h: float = 72.0
+    dedup_threshold: float = 0.6
     # Against Tansu, set 1: its ListOffsets is wrong for multi-record batches,
     # which corrupts Faust table recovery.
     producer_batch_bytes: int = 16384

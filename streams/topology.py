@@ -3,16 +3,24 @@
 Both runtimes read it: the Faust agents (``streams.agents``) and the in-process
 runner (``streams.runner``). Topics are named here by role; ``Settings`` maps a
 role to the topic name.
+
+Partitioning: normalization and extraction, the costly NLP, run on
+``AKHBAR_PARTITIONS`` partitions and scale out with workers. Duplicate detection and
+event assembly compare each article with all recent ones, so their input topics have
+a single partition: they run serially, on one worker at a time, and never split a
+story across partitions. They are cheap next to the NLP stages.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from processors import EntityExtractor, EventAssembler, Gazetteer, Normalizer
-from schemas import Article, Contract, EnrichedArticle, Event, NormalizedArticle
+from processors import Deduplicator, EntityExtractor, EventAssembler, Gazetteer, Normalizer
+from schemas import Article, Contract, Duplicate, EnrichedArticle, Event, NormalizedArticle
+from streams.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -20,16 +28,23 @@ class TopicSpec:
     role: str
     key: str  # what the Kafka key is
     compacted: bool = False
+    single_partition: bool = False
 
 
 TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec("raw", key="article id"),
-    TopicSpec("normalized", key="article id"),
-    TopicSpec("enriched", key="article id"),
+    TopicSpec("normalized", key="article id", single_partition=True),
+    TopicSpec("distinct", key="article id"),
+    TopicSpec("duplicates", key="article id", single_partition=True),
+    TopicSpec("enriched", key="article id", single_partition=True),
     TopicSpec("events", key="event id", compacted=True),
     TopicSpec("mentions", key="article id"),
     TopicSpec("dlq", key="article id when known"),
 )
+
+
+def partitions(spec: TopicSpec, settings: Settings) -> int:
+    return 1 if spec.single_partition else settings.partitions
 
 
 @dataclass(frozen=True)
@@ -42,6 +57,15 @@ class Output:
 
 
 @dataclass(frozen=True)
+class StateSpec:
+    """A stage's state: a mapping shared by stages of the same name; ``model`` is its value
+    type, or None for plain JSON values."""
+
+    name: str
+    model: type[Contract] | None = None
+
+
+@dataclass(frozen=True)
 class Stage:
     """A named processor between a source topic and its sinks."""
 
@@ -50,27 +74,43 @@ class Stage:
     sinks: tuple[str, ...]
     input_model: type[Contract]
     process: Callable[[Any, MutableMapping[str, Any] | None], list[Output]]
-    state: type[Contract] | None = None  # the value type of the stage's state mapping, if any
+    state: StateSpec | None = None
 
 
-def build_stages() -> tuple[Stage, ...]:
-    """The stages in order: raw → normalize → extract → assemble → events, mentions."""
+def build_stages(settings: Settings) -> tuple[Stage, ...]:
+    """raw → normalize → dedup → extract → assemble → events, mentions; exact copies skip extract."""
     normalizer = Normalizer()
+    deduplicator = Deduplicator(window=timedelta(hours=settings.dedup_window_h),
+                                threshold=settings.dedup_threshold)
     extractor = EntityExtractor(Gazetteer.countries(normalizer.match_form))
     assembler = EventAssembler()
 
     def normalize(article: Article, _state: Any) -> list[Output]:
         return [Output("normalized", article.id, normalizer(article))]
 
+    def dedup(article: NormalizedArticle, seen: MutableMapping[str, Any]) -> list[Output]:
+        verdict = deduplicator(article, seen)
+        if verdict.kind == "exact":
+            marker = Duplicate(id=article.id, article=article.article, published=article.published,
+                               duplicate_of=verdict.duplicate_of, similarity=verdict.similarity, kind="exact")
+            return [Output("duplicates", article.id, marker)]
+        marked = article.model_copy(update={"duplicate_of": verdict.duplicate_of,
+                                            "similarity": verdict.similarity})
+        return [Output("distinct", article.id, marked)]
+
     def extract(article: NormalizedArticle, _state: Any) -> list[Output]:
         return [Output("enriched", article.id, extractor(article))]
 
-    def assemble(article: EnrichedArticle, events: MutableMapping[str, Event]) -> list[Output]:
+    def assemble(article: EnrichedArticle | Duplicate, events: MutableMapping[str, Event]) -> list[Output]:
         event, mention = assembler(article, events)
         return [Output("events", event.event_id, event), Output("mentions", article.id, mention)]
 
+    events = StateSpec("events", Event)
     return (
         Stage(normalizer.name, "raw", ("normalized",), Article, normalize),
-        Stage(extractor.name, "normalized", ("enriched",), NormalizedArticle, extract),
-        Stage(assembler.name, "enriched", ("events", "mentions"), EnrichedArticle, assemble, state=Event),
+        Stage(deduplicator.name, "normalized", ("distinct", "duplicates"), NormalizedArticle, dedup,
+              StateSpec("dedup")),
+        Stage(extractor.name, "distinct", ("enriched",), NormalizedArticle, extract),
+        Stage(assembler.name, "enriched", ("events", "mentions"), EnrichedArticle, assemble, events),
+        Stage("count_duplicate", "duplicates", ("events", "mentions"), Duplicate, assemble, events),
     )

@@ -9,9 +9,10 @@ import pytest
 
 from schemas import DeadLetter
 from streams.handling import Origin, handle
+from streams.settings import Settings
 from streams.topology import Output, build_stages
 
-STAGES = {stage.name: stage for stage in build_stages()}
+STAGES = {stage.name: stage for stage in build_stages(Settings())}
 
 BAD_RECORDS = [
     (b"not json at all", "invalid_json"),
@@ -66,10 +67,11 @@ def test_later_stages_reject_records_of_the_wrong_contract():
 def test_a_good_article_flows_through_every_stage():
     raw = orjson.dumps({"id": "a", "source": "s", "body": "زيارة إلى مصر"})
     [normalized] = handle(STAGES["normalize"], raw, None)
-    [enriched] = handle(STAGES["extract"], normalized.value.to_json(), None)
+    [distinct] = handle(STAGES["dedup"], normalized.value.to_json(), {})
+    [enriched] = handle(STAGES["extract"], distinct.value.to_json(), None)
     state: dict = {}
     event, mention = handle(STAGES["assemble"], enriched.value.to_json(), state)
-    assert [o.topic for o in (normalized, enriched, event, mention)] == \
-        ["normalized", "enriched", "events", "mentions"]
+    assert [o.topic for o in (normalized, distinct, enriched, event, mention)] == \
+        ["normalized", "distinct", "enriched", "events", "mentions"]
     assert isinstance(event, Output) and event.key == event.value.event_id
     assert mention.key == "a" and list(state) == [event.key]

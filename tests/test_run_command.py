@@ -16,7 +16,7 @@ def read_jsonl(path) -> list[dict]:
     return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
 
 
-def test_seed_article_runs_into_the_five_files(seed_path, tmp_path):
+def test_seed_article_runs_into_the_output_files(seed_path, tmp_path):
     result = akhbar("run", str(seed_path), "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr.decode()
     assert sorted(p.stem for p in tmp_path.iterdir()) == sorted(OUTPUT_FILES)
@@ -25,7 +25,8 @@ def test_seed_article_runs_into_the_five_files(seed_path, tmp_path):
     assert [r["article_id"] for r in read_jsonl(tmp_path / "mentions.jsonl")] == [seed_id]
     assert read_jsonl(tmp_path / "events.jsonl")
     assert read_jsonl(tmp_path / "dlq.jsonl") == []
-    assert "1 records in, 1 enriched, 0 dead letters" in result.stderr.decode()
+    assert "1 records in, 1 enriched (0 near duplicates), 0 exact duplicates, 0 dead letters" \
+        in result.stderr.decode()
 
 
 def test_every_line_is_enriched_or_dead_lettered_and_the_run_still_succeeds(tmp_path):
@@ -58,6 +59,9 @@ def test_dev_stream_sample_is_fully_accounted_for(tmp_path):
     assert result.returncode == 0, result.stderr.decode()
     records = [line for line in sample.read_bytes().splitlines() if line.strip()]
     enriched = {r["id"] for r in read_jsonl(tmp_path / "out" / "enriched.jsonl")}
+    duplicates = {r["id"] for r in read_jsonl(tmp_path / "out" / "duplicates.jsonl")}
     dead = read_jsonl(tmp_path / "out" / "dlq.jsonl")
-    assert len(enriched) + len(dead) == len(records)
+    assert duplicates and not enriched & duplicates
+    assert len(enriched) + len(duplicates) + len(dead) == len(records)
+    assert {r["article_id"] for r in read_jsonl(tmp_path / "out" / "mentions.jsonl")} == enriched | duplicates
     assert all(d["reason"] == "invalid_article" for d in dead)  # the empty bodies

@@ -112,3 +112,17 @@ def test_streaming_and_in_process_runs_give_the_same_records(stream, seed_path, 
         assert streamed == expected, role
     expected_events = {r["event_id"]: r for r in map(orjson.loads, (tmp_path / "events.jsonl").read_bytes().splitlines())}
     assert records_for(stream, "events", set(expected_events), "event_id") == expected_events
+
+
+def test_an_exact_copy_becomes_a_duplicate_marker_and_a_mention_of_the_original_event(stream, tmp_path):
+    original = orjson.loads(sample_feed().read_bytes().splitlines()[2])
+    copy = {**original, "id": "copy-of-" + original["id"], "source": "copy-outlet",
+            "body": original["body"].replace("الأمم", "الأُمَم") + "\nرابط الخبر: نسخة"}
+    feed = tmp_path / "copies.jsonl"
+    feed.write_bytes(orjson.dumps(original) + b"\n" + orjson.dumps(copy) + b"\n")
+    assert akhbar("produce", str(feed), "--no-progress", env=stream.env).returncode == 0
+    [marker] = records_for(stream, "duplicates", {copy["id"]}, "id").values()
+    assert (marker["duplicate_of"], marker["kind"], marker["similarity"]) == (original["id"], "exact", 1.0)
+    mentions = records_for(stream, "mentions", {original["id"], copy["id"]}, "article_id")
+    assert mentions[copy["id"]]["event_id"] == mentions[original["id"]]["event_id"]
+    assert copy["id"] not in records_for(stream, "enriched", {original["id"]}, "id")
