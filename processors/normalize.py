@@ -30,16 +30,16 @@ from processors.errors import Rejected
 from schemas import Article, NormalizedArticle, NormalizedField, Span, Token
 
 ARABIC_MIN_RATIO = 0.5
-_ARABIC_LETTER = re.compile(r"[\u0620-\u064A\u066E-\u06D3\u06D5\u06FA-\u06FC\u0750-\u077F\u08A0-\u08C9"
-                            r"\uFB50-\uFDFB\uFE70-\uFEFC]")
-_LETTER = re.compile(r"[^\W\d_]")
+BASE_FORM_MEMO = 200_000
+_ARABIC_LETTERS = re.compile(r"[\u0620-\u064A\u066E-\u06D3\u06D5\u06FA-\u06FC\u0750-\u077F\u08A0-\u08C9"
+                             r"\uFB50-\uFDFB\uFE70-\uFEFC]+")
+_LETTERS = re.compile(r"[^\W\d_]+")
+LANGUAGE_SAMPLE = 5000  # characters of title and body enough to tell the language
 
 # Blanked out of the working copy (each character becomes a space): C0/C1 controls
 # other than tab and newlines, and the bidi embedding, override, isolate and mark characters.
-_BLANKED = {c: " " for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0),
-                             0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}
-_REMOVE_ZERO_WIDTH = {ord(c): None for c in ZERO_WIDTH}
-_HAMZA_SEATS = str.maketrans({"ؤ": "و", "ئ": "ي"})
+_BLANKED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+")
+_ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH}]+")
 _HTML = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|</?[A-Za-z][^<>]{0,1000}>"
                    r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});",
                    re.DOTALL | re.IGNORECASE)
@@ -49,20 +49,22 @@ SENTENCE_END = frozenset({".", "!", "?", "...", "۔"})
 class Normalizer:
     """``Article -> NormalizedArticle``: cleaning, match forms, tokens, sentences, language and dates.
 
-    ``boilerplate`` maps a source to regular expressions of whole lines to drop; the
-    ``"*"`` entry applies to every source. By default, the generic list shipped in
-    ``processors/data/boilerplate.json``.
+    ``boilerplate`` maps a source to regular expressions of lines to drop (listed by hand,
+    or learned with ``processors.boilerplate.learn_boilerplate``); they are added to the
+    generic list shipped in ``processors/data/boilerplate.json``, which applies to every
+    source.
     """
 
     name = "normalize"
 
     def __init__(self, boilerplate: Mapping[str, Sequence[str]] | None = None) -> None:
         self._arclean = CharMapper.builtin_mapper("arclean")
-        if boilerplate is None:
-            raw = resources.files("processors").joinpath("data/boilerplate.json").read_bytes()
-            boilerplate = orjson.loads(raw)
-        self._boilerplate_lines = {source: list(patterns) for source, patterns in boilerplate.items()}
+        shipped = orjson.loads(resources.files("processors").joinpath("data/boilerplate.json").read_bytes())
+        self._boilerplate_lines = {source: list(patterns) for source, patterns in shipped.items()}
+        for source, patterns in (boilerplate or {}).items():
+            self._boilerplate_lines.setdefault(source, []).extend(patterns)
         self._boilerplate_by_source: dict[str | None, re.Pattern | None] = {}
+        self._base_forms: dict[str, str] = {}  # a memo of a pure function; words repeat a lot
 
     def __call__(self, article: Article) -> NormalizedArticle:
         published = parse_published(article.published_at)
@@ -94,11 +96,12 @@ class Normalizer:
         teh marbuta), then hamza seats and zero-width characters."""
         text = self._arclean(unicodedata.normalize("NFKC", text))
         text = normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(dediac_ar(text))))
-        return text.translate(_HAMZA_SEATS).translate(_REMOVE_ZERO_WIDTH)
+        text = text.replace("ؤ", "و").replace("ئ", "ي")
+        return _ZERO_WIDTH.sub("", text) if _ZERO_WIDTH.search(text) else text
 
     def clean(self, text: str, source: str | None = None) -> str:
         """The same-length working copy: HTML, boilerplate lines, controls and bidi marks blanked."""
-        work = text.translate(_BLANKED)
+        work = _BLANKED.sub(_blank, text) if _BLANKED.search(text) else text
         if "<" in work or "&" in work:
             work = _HTML.sub(_blank, work)
         boilerplate = self._boilerplate(source)
@@ -115,25 +118,34 @@ class Normalizer:
         if len(norms) != len(pieces):  # defensive; NFKC could in theory fold into a newline
             norms = [self.match_form(piece) for piece in pieces]
         tokens: list[Token] = []
+        append, find, bases = tokens.append, work.find, self._base_forms
+        trim = _ZERO_WIDTH.search(work) is not None
         cursor = 0
         for piece, norm in zip(pieces, norms):
-            start = work.find(piece, cursor)
+            start = find(piece, cursor)
             end = cursor = start + len(piece)
-            norm = "".join(norm.split())
+            if " " in norm:  # arclean turns zero-width characters into spaces
+                norm = norm.replace(" ", "")
             if not norm:
                 continue
-            while work[start] in ZERO_WIDTH:
-                start += 1
-            while work[end - 1] in ZERO_WIDTH:
-                end -= 1
-            tokens.append(Token(start, end, norm, base_form(norm)))
+            if trim:
+                while work[start] in ZERO_WIDTH:
+                    start += 1
+                while work[end - 1] in ZERO_WIDTH:
+                    end -= 1
+            base = bases.get(norm)
+            if base is None:
+                if len(bases) > BASE_FORM_MEMO:
+                    bases.clear()
+                base = bases[norm] = base_form(norm)
+            append(Token(start, end, norm, base))
         # Built from values made here: construct without re-validating every token.
         return NormalizedField.model_construct(text=" ".join(t.norm for t in tokens), tokens=tokens,
                                                sentences=split_sentences(work, tokens))
 
     def _boilerplate(self, source: str | None) -> re.Pattern | None:
         if source not in self._boilerplate_by_source:
-            patterns = self._boilerplate_lines.get("*", []) + self._boilerplate_lines.get(source or "", [])
+            patterns = self._boilerplate_lines["*"] + self._boilerplate_lines.get(source or "", [])
             self._boilerplate_by_source[source] = (
                 re.compile(r"^[ \t]*(?:" + "|".join(f"(?:{p})" for p in patterns) + r")[^\n]*$", re.MULTILINE)
                 if patterns else None)
@@ -165,13 +177,10 @@ def split_sentences(work: str, tokens: Sequence[Token]) -> list[Span]:
 
 
 def arabic_ratio(*texts: str) -> float:
-    """The share of Arabic letters among all letters."""
-    letters = arabic = 0
-    for text in texts:
-        found = "".join(_LETTER.findall(text))
-        letters += len(found)
-        arabic += len(_ARABIC_LETTER.findall(found))
-    return arabic / letters if letters else 0.0
+    """The share of Arabic letters among all letters (of the first few thousand characters)."""
+    letters = "".join(_LETTERS.findall(" ".join(texts)[:LANGUAGE_SAMPLE]))
+    arabic = sum(map(len, _ARABIC_LETTERS.findall(letters)))
+    return arabic / len(letters) if letters else 0.0
 
 
 def parse_published(value: str | None) -> datetime | None:

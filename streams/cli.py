@@ -33,6 +33,34 @@ def run(inputs: tuple[Path, ...], out_dir: Path, progress: bool | None) -> None:
 
 
 @main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="JSON file to write; point AKHBAR_BOILERPLATE_FILE at it after review.")
+@click.option("--min-count", type=int, default=5, show_default=True)
+@click.option("--min-share", type=float, default=0.01, show_default=True)
+def boilerplate(inputs: tuple[Path, ...], out_file: Path, min_count: int, min_share: float) -> None:
+    """Learn each source's boilerplate lines from Article JSON Lines."""
+    import orjson
+    from pydantic import ValidationError
+
+    from processors.boilerplate import learn_boilerplate
+    from schemas import Article
+    from streams.kafka_tools import input_files, numbered_lines
+
+    def articles():
+        for _, _, line in numbered_lines(input_files(list(inputs))):
+            try:
+                yield Article.from_json(line)
+            except (orjson.JSONDecodeError, ValidationError):
+                continue
+
+    learned = learn_boilerplate(articles(), min_count=min_count, min_share=min_share)
+    out_file.write_bytes(orjson.dumps(learned, option=orjson.OPT_INDENT_2) + b"\n")
+    click.echo(f"akhbar boilerplate: {sum(map(len, learned.values()))} lines for {len(learned)} sources "
+               f"written to {out_file}", err=True)
+
+
+@main.command()
 def worker() -> None:
     """Run the Faust worker: the normalize, extract and assemble agents."""
     from faust.worker import Worker

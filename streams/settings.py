@@ -28,6 +28,8 @@ class Settings:
     data_dir: str = ".akhbar"
     log_level: str = "info"
     session_timeout_s: float = 30.0
+    # A JSON file of per-source boilerplate line patterns (`akhbar boilerplate` learns one).
+    boilerplate_file: str = ""
     # Duplicates are looked for among the articles of this many hours, at this similarity.
     dedup_window_h: float = 72.0
     dedup_threshold: float = 0.6

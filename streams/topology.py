@@ -16,7 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
+
+import orjson
 
 from processors import Deduplicator, EntityExtractor, EventAssembler, Gazetteer, Normalizer
 from schemas import Article, Contract, Duplicate, EnrichedArticle, Event, NormalizedArticle
@@ -79,7 +82,8 @@ class Stage:
 
 def build_stages(settings: Settings) -> tuple[Stage, ...]:
     """raw → normalize → dedup → extract → assemble → events, mentions; exact copies skip extract."""
-    normalizer = Normalizer()
+    boilerplate = orjson.loads(Path(settings.boilerplate_file).read_bytes()) if settings.boilerplate_file else None
+    normalizer = Normalizer(boilerplate)
     deduplicator = Deduplicator(window=timedelta(hours=settings.dedup_window_h),
                                 threshold=settings.dedup_threshold)
     extractor = EntityExtractor(Gazetteer.countries(normalizer.match_form))

@@ -31,7 +31,7 @@ def test_boilerplate_lines_are_dropped():
 
 
 def test_boilerplate_can_be_listed_per_source():
-    normalizer = Normalizer({"*": [], "wire-a": [r"خدمة الوكالة الخاصة"]})
+    normalizer = Normalizer({"wire-a": [r"خدمة الوكالة الخاصة"]})
     text = "وصل الوفد.\nخدمة الوكالة الخاصة"
     assert [t.norm for t in normalizer.normalize_field(text, "wire-a").tokens] == ["وصل", "الوفد", "."]
     assert len(normalizer.normalize_field(text, "other").tokens) == 6
@@ -110,3 +110,16 @@ def test_language_is_detected_from_the_share_of_arabic_letters(title, body, lang
 def test_body_of_diacritics_only_yields_no_tokens():
     article = NORMALIZER(Article(id="a", source="s", body="ًٌٍَُِّْ"))
     assert article.body.tokens == [] and article.body.sentences == []
+
+
+def test_boilerplate_is_learned_from_lines_a_source_repeats():
+    from processors.boilerplate import learn_boilerplate
+
+    articles = [Article(id=f"a{i}", source="daily", body=f"خبر رقم {i} عن الطقس\nصحيفة اليومية – متابعات")
+                for i in range(6)]
+    articles.append(Article(id="b", source="weekly", body="خبر\nصحيفة اليومية – متابعات"))
+    learned = learn_boilerplate(articles)
+    assert list(learned) == ["daily"]
+    normalizer = Normalizer(learned)
+    text = "وصل الوفد\nصحيفة  اليومية – متابعات"
+    assert [t.norm for t in normalizer.normalize_field(text, "daily").tokens] == ["وصل", "الوفد"]

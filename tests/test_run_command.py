@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import itertools
+import os
 
 import orjson
 
@@ -65,3 +66,18 @@ def test_dev_stream_sample_is_fully_accounted_for(tmp_path):
     assert len(enriched) + len(duplicates) + len(dead) == len(records)
     assert {r["article_id"] for r in read_jsonl(tmp_path / "out" / "mentions.jsonl")} == enriched | duplicates
     assert all(d["reason"] == "invalid_article" for d in dead)  # the empty bodies
+
+
+def test_boilerplate_is_learned_and_then_used_by_run(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(b"".join(orjson.dumps({"id": f"a{i}", "source": "daily",
+                                            "body": f"\u062e\u0628\u0631 {i}\nDaily Wire Service"}) + b"\n"
+                              for i in range(8)))
+    learned = tmp_path / "boilerplate.json"
+    result = akhbar("boilerplate", str(feed), "--out", str(learned))
+    assert result.returncode == 0, result.stderr.decode()
+    assert list(orjson.loads(learned.read_bytes())) == ["daily"]
+    env = {**os.environ, "AKHBAR_BOILERPLATE_FILE": str(learned)}
+    assert akhbar("run", str(feed), "--out", str(tmp_path / "out"), env=env).returncode == 0
+    normalized = read_jsonl(tmp_path / "out" / "normalized.jsonl")
+    assert all("Daily" not in record["body"]["text"] for record in normalized)
