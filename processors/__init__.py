@@ -9,7 +9,8 @@ from processors.dedup import Deduplicator, Verdict
 from processors.errors import Rejected
 from processors.extract import EntityExtractor
 from processors.gazetteer import Gazetteer
+from processors import ner
 from processors.normalize import Normalizer
 
 __all__ = ["Deduplicator", "EntityExtractor", "EventAssembler", "Gazetteer", "Normalizer", "Rejected", "Verdict",
-           "event_id_for"]
+           "event_id_for", "ner"]

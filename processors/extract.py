@@ -1,9 +1,42 @@
-"""Entity extraction: registry lookups over the normalized tokens of each field."""
+"""Entity extraction: registry matches and the CRF tagger, merged, then linked within the article.
+
+- Registry matches win on boundaries and ids; the tagger adds what the registry lacks,
+  with a provisional id (a hash of its base forms).
+- A title with a nisba or a country («وزير الخارجية الروسي», «وزير خارجية تركيا») becomes
+  a mention of the office holder when the article names him.
+- A shorter mention takes the entity of the nearest longer mention of the same type
+  that ends like it («الجلالي» → «محمد الجلالي») or starts like it («وزارة الخارجية» →
+  «وزارة الخارجية الروسية»).
+Every entity keeps offsets into the original title or body.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
 from processors.gazetteer import Gazetteer
-from schemas import EnrichedArticle, NormalizedArticle
+from processors.ner import NerTagger, spans_from_iob
+from processors.registry import Canonical, Registry
+from schemas import EnrichedArticle, Entity, NormalizedArticle, NormalizedField, Span, Token
+
+GENERIC_MINISTER = "minister"
+
+
+@dataclass(frozen=True)
+class Found:
+    """An entity being assembled: where it is, its base forms, and what it links to."""
+
+    field: str
+    first: int
+    last: int
+    start: int
+    end: int
+    type: str
+    forms: tuple[str, ...]
+    entity: Canonical | None
+    office: tuple[str, str] | None = None  # (office, ISO country) of a title phrase
 
 
 class EntityExtractor:
@@ -11,15 +44,35 @@ class EntityExtractor:
 
     name = "extract"
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
+    def __init__(self, registry: Registry, gazetteer: Gazetteer, tagger: NerTagger,
+                 match_form: Callable[[str], str]) -> None:
         self._gazetteer = gazetteer
+        self._tagger = tagger
+        self._offices = sorted(((tuple(match_form(phrase).split()), office)
+                                for office, phrases in registry.office_words.items() for phrase in phrases),
+                               key=lambda pair: -len(pair[0]))
+        self._nisbas = {match_form(form): iso for iso in registry.nisba_stems
+                        for form in (*registry.nisba_forms(iso, False), *registry.nisba_forms(iso, True))}
+        self._ministry = match_form("وزارة")
+        self._ministries = frozenset(match_form(word) for word in registry.ministry_words)
 
     def __call__(self, article: NormalizedArticle) -> EnrichedArticle:
         original = article.article
-        entities = []
-        if article.title is not None and original.title is not None:
-            entities += self._gazetteer.find(original.title, article.title.tokens, "title")
-        entities += self._gazetteer.find(original.body, article.body.tokens, "body")
+        found: list[Found] = []
+        if article.language == "ar":
+            if original.title is not None and article.title is not None:
+                found += self._field("title", original.title, article.title)
+            found += self._field("body", original.body, article.body)
+            found = _link_shorter_mentions(_link_offices(found))
+        surfaces: dict[str, str] = {}
+        for item in sorted(found, key=lambda f: -(f.end - f.start)):  # the longest mention names it
+            if item.entity is not None and item.entity.kind == "provisional":
+                surfaces.setdefault(item.entity.entity_id, _text(original, item))
+        entities = [Entity(text=_text(original, item), type=item.type, start=item.start, end=item.end,
+                           field=item.field, entity_id=item.entity.entity_id if item.entity else None,
+                           canonical=(surfaces.get(item.entity.entity_id, item.entity.canonical)
+                                      if item.entity else None))
+                    for item in found]
         return EnrichedArticle(
             id=article.id,
             article=original,
@@ -30,3 +83,126 @@ class EntityExtractor:
             duplicate_of=article.duplicate_of,
             similarity=article.similarity,
         )
+
+    def _field(self, field: str, text: str, normalized: NormalizedField) -> list[Found]:
+        tokens = normalized.tokens
+        matches = self._gazetteer.matches(text, tokens)
+        found = [Found(field, m.first, m.last, m.start, m.end, m.entity.type, _forms(tokens, m.first, m.last),
+                       m.entity) for m in matches]
+        taken = [False] * len(tokens)
+        for item in found:
+            taken[item.first:item.last + 1] = [True] * (item.last - item.first + 1)
+        for item in [*self._office_phrases(field, tokens, taken), *self._bare_ministries(field, tokens, taken)]:
+            found.append(item)
+            taken[item.first:item.last + 1] = [True] * (item.last - item.first + 1)
+        registry_tags = self._gazetteer.iob_tags(matches, len(tokens))
+        for first, last in _sentence_ranges(tokens, normalized.sentences):
+            labels = self._tagger.tag(tokens[first:last], registry_tags[first:last])
+            for span in spans_from_iob(labels):
+                a, b = first + span.first, first + span.last
+                if any(taken[a:b + 1]) or not any(c.isalpha() for t in tokens[a:b + 1] for c in t.norm):
+                    continue
+                forms = _forms(tokens, a, b)
+                found.append(Found(field, a, b, tokens[a].start, tokens[b].end, span.type, forms,
+                                   _provisional(span.type, forms)))
+        return sorted(found, key=lambda f: f.start)
+
+    def _office_phrases(self, field: str, tokens: Sequence[Token], taken: list[bool]) -> list[Found]:
+        """«وزير الخارجية الروسي», «وزير خارجية تركيا», «الوزير الإيراني»: (office, country)."""
+        phrases = []
+        i = 0
+        while i < len(tokens):
+            for words, office in self._offices:
+                j = i + len(words)  # the nisba or country after the office words
+                if j >= len(tokens) or any(taken[i:j + 1]) or tuple(t.norm for t in tokens[i:j]) != words:
+                    continue
+                country = self._nisbas.get(tokens[j].norm)
+                if country is None:
+                    named = self._gazetteer.lookup((tokens[j].norm,))
+                    country = named.country if named is not None and named.kind == "country" else None
+                if country is not None:
+                    phrases.append(Found(field, i, j, tokens[i].start, tokens[j].end, "PERS",
+                                         _forms(tokens, i, j), None, (office, country)))
+                    i = j
+                    break
+            i += 1
+        return phrases
+
+
+    def _bare_ministries(self, field: str, tokens: Sequence[Token], taken: list[bool]) -> list[Found]:
+        """«وزارة الخارجية» without its country: linked later to the nearest qualified ministry."""
+        found = []
+        for i in range(len(tokens) - 1):
+            if (tokens[i].norm == self._ministry and tokens[i + 1].norm in self._ministries
+                    and not taken[i] and not taken[i + 1]):
+                forms = _forms(tokens, i, i + 1)
+                found.append(Found(field, i, i + 1, tokens[i].start, tokens[i + 1].end, "ORG", forms,
+                                   _provisional("ORG", forms)))
+        return found
+
+
+def _link_offices(found: list[Found]) -> list[Found]:
+    """A title phrase becomes a mention of the holder the article names; otherwise it is dropped."""
+    people = [f.entity for f in found if f.entity is not None and f.entity.kind == "person"]
+    linked = []
+    for item in found:
+        if item.office is not None:
+            holder = _holder(people, *item.office)
+            if holder is None:
+                continue
+            item = replace(item, entity=holder)
+        linked.append(item)
+    return linked
+
+
+def _holder(people: list[Canonical], office: str, country: str) -> Canonical | None:
+    for person in people:
+        for held in person.offices:
+            if held.country == country and (held.office == office or
+                                            (office == GENERIC_MINISTER and held.office.endswith("minister"))):
+                return person
+    return None
+
+
+def _link_shorter_mentions(found: list[Found]) -> list[Found]:
+    """A provisional mention takes the entity of the nearest longer mention of its type that
+    ends with it (a surname) or starts with it (a ministry without its country)."""
+    linked = []
+    for item in found:
+        if item.entity is not None and item.entity.kind == "provisional":
+            candidates = [other for other in found if other is not item and other.type == item.type
+                          and len(other.forms) > len(item.forms) and other.entity is not None
+                          and (other.forms[-len(item.forms):] == item.forms
+                               or other.forms[:len(item.forms)] == item.forms)]
+            if candidates:
+                nearest = min(candidates, key=lambda other: (other.field != item.field, abs(other.start - item.start)))
+                item = replace(item, entity=nearest.entity)
+        linked.append(item)
+    return linked
+
+
+def _forms(tokens: Sequence[Token], first: int, last: int) -> tuple[str, ...]:
+    return tuple(t.base for t in tokens[first:last + 1])
+
+
+def _provisional(entity_type: str, forms: tuple[str, ...]) -> Canonical:
+    digest = hashlib.blake2b(f"{entity_type}:{' '.join(forms)}".encode("utf-8"), digest_size=6).hexdigest()
+    return Canonical(f"provisional:{digest}", entity_type, " ".join(forms), "provisional")
+
+
+def _text(article, item: Found) -> str:
+    return (article.title if item.field == "title" else article.body)[item.start:item.end]
+
+
+def _sentence_ranges(tokens: Sequence[Token], sentences: Sequence[Span]) -> list[tuple[int, int]]:
+    """Token index ranges ``[first, last)`` of each sentence."""
+    ranges, i = [], 0
+    for sentence in sentences:
+        first = i
+        while i < len(tokens) and tokens[i].end <= sentence.end:
+            i += 1
+        if i > first:
+            ranges.append((first, i))
+    if i < len(tokens):
+        ranges.append((i, len(tokens)))
+    return ranges

@@ -2,48 +2,44 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from importlib import resources
-
-import orjson
 
 from processors.arabic import PROCLITIC_LETTERS, original_offset, proclitic_readings
+from processors.registry import Canonical, Registry
 from schemas import Entity, Token
 
-@dataclass(frozen=True, slots=True)
-class Canonical:
-    """One entity of the registry."""
 
-    entity_id: str
-    type: str
-    canonical: str
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A registry name found at tokens ``[first, last]``, at ``[start, end)`` in the original text."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+    entity: Canonical
 
 
 class Gazetteer:
     """Maps sequences of match forms to canonical entities, longest match first."""
 
-    def __init__(self, entries: Iterable[tuple[Canonical, Iterable[str]]],
-                 match_form: Callable[[str], str]) -> None:
-        self._index: dict[tuple[str, ...], Canonical] = {}
-        for entity, names in entries:
-            for name in names:
-                key = tuple(match_form(name).split())
-                if key:
-                    self._index.setdefault(key, entity)
-        self._longest = max((len(k) for k in self._index), default=0)
-        self._first_forms = frozenset(key[0] for key in self._index)
+    def __init__(self, index: dict[tuple[str, ...], Canonical]) -> None:
+        self._index = index
+        self._longest = max((len(k) for k in index), default=0)
+        self._first_forms = frozenset(key[0] for key in index)
 
     @classmethod
-    def countries(cls, match_form: Callable[[str], str]) -> Gazetteer:
-        """The country registry shipped in ``processors/data/countries.json``."""
-        raw = resources.files("processors").joinpath("data/countries.json").read_bytes()
-        return cls(((Canonical(e["id"], e["type"], e["canonical"]), e["names"])
-                    for e in orjson.loads(raw)), match_form)
+    def from_registry(cls, registry: Registry, match_form: Callable[[str], str]) -> Gazetteer:
+        return cls(registry.names_by_form(match_form))
 
-    def find(self, text: str, tokens: Sequence[Token], field: str) -> list[Entity]:
-        """Non-overlapping matches in one field, with offsets into its original text."""
-        found: list[Entity] = []
+    def lookup(self, forms: tuple[str, ...]) -> Canonical | None:
+        """The entity named exactly by these match forms, if any."""
+        return self._index.get(forms)
+
+    def matches(self, text: str, tokens: Sequence[Token]) -> list[Match]:
+        """Non-overlapping registry names, longest first, with offsets into the original text."""
+        found: list[Match] = []
         i = 0
         while i < len(tokens):
             match = self._match_at(text, tokens, i)
@@ -51,12 +47,25 @@ class Gazetteer:
                 i += 1
                 continue
             length, skip, entity = match
-            start = tokens[i].start + skip
-            end = tokens[i + length - 1].end
-            found.append(Entity(text=text[start:end], type=entity.type, start=start, end=end,
-                                field=field, entity_id=entity.entity_id, canonical=entity.canonical))
+            found.append(Match(i, i + length - 1, tokens[i].start + skip, tokens[i + length - 1].end, entity))
             i += length
         return found
+
+    def find(self, text: str, tokens: Sequence[Token], field: str) -> list[Entity]:
+        """The matches as entities of one field."""
+        return [Entity(text=text[m.start:m.end], type=m.entity.type, start=m.start, end=m.end, field=field,
+                       entity_id=m.entity.entity_id, canonical=m.entity.canonical)
+                for m in self.matches(text, tokens)]
+
+    @staticmethod
+    def iob_tags(matches: Sequence[Match], size: int) -> list[str]:
+        """Matches as one IOB tag per token (a feature of the NER tagger)."""
+        tags = ["O"] * size
+        for match in matches:
+            tags[match.first] = f"B-{match.entity.type}"
+            for i in range(match.first + 1, match.last + 1):
+                tags[i] = f"I-{match.entity.type}"
+        return tags
 
     def _match_at(self, text: str, tokens: Sequence[Token], i: int) -> tuple[int, int, Canonical] | None:
         first = tokens[i].norm

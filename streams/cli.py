@@ -60,6 +60,67 @@ def boilerplate(inputs: tuple[Path, ...], out_file: Path, min_count: int, min_sh
                f"written to {out_file}", err=True)
 
 
+@main.group()
+def train() -> None:
+    """Train the models that ship in the package."""
+
+
+@train.command("ner")
+@click.argument("train_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Model file (default: the one shipped in processors/data).")
+@click.option("--c1", type=float, default=0.05, show_default=True, help="L1 regularisation.")
+@click.option("--c2", type=float, default=0.01, show_default=True, help="L2 regularisation.")
+@click.option("--iterations", type=int, default=100, show_default=True)
+def train_ner(train_file: Path, out_file: Path | None, c1: float, c2: float, iterations: int) -> None:
+    """Train the CRF entity tagger on a ``token TAG`` file (ANERcorp's train.txt); deterministic."""
+    from processors import ner
+    from processors.registry import load_registry
+    from processors import Gazetteer, Normalizer
+
+    normalizer = Normalizer()
+    gazetteer = Gazetteer.from_registry(load_registry(), normalizer.match_form)
+    examples = ner.conll_examples(train_file, normalizer.match_form, gazetteer)
+    target = out_file or Path(__file__).resolve().parent.parent / "processors" / ner.MODEL_RESOURCE
+    ner.train(((ner.sentence_features(tokens, tags), gold) for tokens, tags, gold in examples), target,
+              c1=c1, c2=c2, max_iterations=iterations, progress=lambda line: click.echo(line, err=True))
+    click.echo(f"akhbar train ner: {len(examples)} sentences, model written to {target} "
+               f"({target.stat().st_size / 1e6:.1f} MB)", err=True)
+
+
+@main.group("eval")
+def evaluate() -> None:
+    """Score Akhbar against labelled data."""
+
+
+@evaluate.command("ner")
+@click.argument("test_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--predictions", "predictions_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write one 'token gold predicted' line per token, a blank line between sentences.")
+@click.option("--model", "model_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
+def evaluate_ner(test_file: Path, predictions_file: Path | None, model_file: Path | None) -> None:
+    """Entity-level precision, recall and F1 (exact span and type), overall and per type."""
+    from processors import Gazetteer, Normalizer, ner
+    from processors.registry import load_registry
+
+    normalizer = Normalizer()
+    gazetteer = Gazetteer.from_registry(load_registry(), normalizer.match_form)
+    tagger = ner.NerTagger(model_file)
+    examples = ner.conll_examples(test_file, normalizer.match_form, gazetteer)
+    predicted = [tagger.tag(tokens, tags) for tokens, tags, _ in examples]
+    scores = ner.score_entities([gold for *_, gold in examples], predicted)
+    click.echo(f"{'type':<6} {'gold':>6} {'found':>6} {'correct':>8} {'precision':>10} {'recall':>8} {'F1':>7}")
+    for etype, score in scores.items():
+        click.echo(f"{etype:<6} {score.gold:>6} {score.predicted:>6} {score.correct:>8} "
+                   f"{score.precision * 100:>10.2f} {score.recall * 100:>8.2f} {score.f1 * 100:>7.2f}")
+    if predictions_file is not None:
+        with open(predictions_file, "w", encoding="utf-8") as out:
+            for sentence, labels in zip(ner.read_conll(test_file), predicted, strict=True):
+                for (word, gold), label in zip(sentence, labels, strict=True):
+                    out.write(f"{word} {gold} {label}\n")
+                out.write("\n")
+
+
 @main.command()
 def worker() -> None:
     """Run the Faust worker: the normalize, extract and assemble agents."""

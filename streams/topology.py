@@ -22,6 +22,8 @@ from typing import Any
 import orjson
 
 from processors import Deduplicator, EntityExtractor, EventAssembler, Gazetteer, Normalizer
+from processors.ner import NerTagger
+from processors.registry import load_registry
 from schemas import Article, Contract, Duplicate, EnrichedArticle, Event, NormalizedArticle
 from streams.settings import Settings
 
@@ -86,7 +88,9 @@ def build_stages(settings: Settings) -> tuple[Stage, ...]:
     normalizer = Normalizer(boilerplate)
     deduplicator = Deduplicator(window=timedelta(hours=settings.dedup_window_h),
                                 threshold=settings.dedup_threshold)
-    extractor = EntityExtractor(Gazetteer.countries(normalizer.match_form))
+    registry = load_registry()
+    extractor = EntityExtractor(registry, Gazetteer.from_registry(registry, normalizer.match_form), NerTagger(),
+                                normalizer.match_form)
     assembler = EventAssembler()
 
     def normalize(article: Article, _state: Any) -> list[Output]:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import pytest
 
 from processors import EntityExtractor, EventAssembler, Gazetteer, Normalizer, Rejected, event_id_for
+from processors.ner import NerTagger
+from processors.registry import load_registry
 from schemas import Article, Event
 
 NORMALIZER = Normalizer()
-EXTRACTOR = EntityExtractor(Gazetteer.countries(NORMALIZER.match_form))
+REGISTRY = load_registry()
+EXTRACTOR = EntityExtractor(REGISTRY, Gazetteer.from_registry(REGISTRY, NORMALIZER.match_form), NerTagger(),
+                            NORMALIZER.match_form)
 
 
 def article(body: str, **fields) -> Article:

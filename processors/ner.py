@@ -1,0 +1,240 @@
+"""A CRF named-entity tagger (PERS, ORG, LOC, MISC) over normalized tokens, trained on ANERcorp.
+
+python-crfsuite is the CRF: a maintained binding of CRFsuite, fast on the CPU, whose
+L1-regularised models are small enough to ship. Features come from the
+normalization layer (match forms, clitic-stripped base forms, affixes, shape), the
+context window, trigger words before a name («الرئيس», «وزير», «مدينة», «وكالة» …)
+and membership in Akhbar's own registry (never ANERgazet, whose licence keeps it out
+of the package).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import pycrfsuite
+
+from processors.arabic import base_form
+from schemas import Token
+
+MODEL_RESOURCE = "data/ner-anercorp.crfsuite"
+ENTITY_TYPES = ("PERS", "ORG", "LOC", "MISC")
+
+# Words that announce the type of the name that follows (match forms).
+PERSON_TRIGGERS = frozenset("""
+الرئيس رئيس الملك الامير اميره الشيخ السيد السيده الدكتور د المهندس الاستاذ الوزير وزير وزيره النائب
+العقيد العميد اللواء الفريق المشير الجنرال الرقيب الجندي المتحدث الناطق السفير سفير الامين المدير
+مدير الكاتب الزميل اللاعب المدرب الفنان الفنانه المطرب الشاعر الروائي الامام البابا القاضي المستشار
+نظيره نظيرته خادم ولي المرشح المرشحه الداعيه الحاكم المحافظ محافظ عضو الناشط الصحفي المحلل العالم
+""".split())
+LOCATION_TRIGGERS = frozenset("""
+مدينه محافظه منطقه ولايه عاصمه العاصمه بلده قريه اقليم حي شارع جزيره جزر نهر بحر جبل ميناء مطار
+الحدود حدود سواحل مخيم شمال جنوب شرق غرب وسط دوله
+""".split())
+# Common given names and name particles (match forms), written for Akhbar: a PERS cue for
+# names the training data never saw.
+GIVEN_NAMES = frozenset("""
+محمد احمد علي حسن حسين محمود مصطفي ابراهيم اسماعيل يوسف عمر عثمان خالد سعد سعيد سالم سلمان سليمان
+عبد عبدالله عبدالرحمن عبدالعزيز عبدالملك عبدالكريم عبدالرحيم عبدالمجيد عبداللطيف عبدالسلام عبدالقادر
+فهد فيصل تركي نايف بندر سلطان ناصر منصور ماجد مشعل متعب طلال وليد هشام هاني سامي سمير طارق زياد
+جمال كمال عادل عماد رامي مازن نبيل نزار باسم بسام غسان رياض جورج ميشال ميشيل بطرس يوحنا انطوان
+حمد حامد حمزه جعفر صالح صلاح ياسر ياسين مراد نور نوره فاطمه عائشه مريم زينب خديجه ساره ليلي هند
+سلمي رانيا دينا منى هدي امل ايمان سعاد نادية ناديه لينا ريم جميله سميره رشا عبير وفاء
+ابو ام بن ابن بنت ال
+جون جيمس جورج ديفيد مايكل روبرت ويليام بيتر بول توماس ريتشارد شارل فرانسوا جان بيار ماريا
+""".split())
+ORGANISATION_TRIGGERS = frozenset("""
+وكاله شركه جامعه منظمه حزب وزاره مجلس هيئه جمعيه بنك مصرف صحيفه جريده مؤسسه موسسه اتحاد نادي
+حركه جماعه تنظيم جبهه لجنه مركز معهد صندوق محكمه قناه اذاعه مجموعه برنامج ائتلاف تحالف فريق منتخب
+""".split())
+
+
+@dataclass(frozen=True)
+class TaggedSpan:
+    """Tokens ``[first, last]`` of a sentence tagged as one entity of ``type``."""
+
+    first: int
+    last: int
+    type: str
+
+
+def token_features(tokens: Sequence[Token], registry_tags: Sequence[str], i: int) -> list[str]:
+    """CRFsuite features of token ``i``; ``registry_tags`` are IOB tags from registry matches."""
+    token = tokens[i]
+    norm, base = token.norm, token.base
+    features = [
+        "bias", f"w={norm}", f"b={base}", f"p2={norm[:2]}", f"p3={norm[:3]}", f"s1={norm[-1:]}",
+        f"s2={norm[-2:]}", f"s3={norm[-3:]}", f"bs2={base[-2:]}", f"len={min(len(base), 8)}",
+        f"shape={_shape(norm)}", f"reg={registry_tags[i]}",
+    ]
+    if base != norm:
+        features.append("clitic")
+    if norm in GIVEN_NAMES or base in GIVEN_NAMES:
+        features.append("given")
+    features += [f"p4={norm[:4]}", f"s4={norm[-4:]}"]
+    padded = f"<{base}>"
+    features += [f"g3={padded[k:k + 3]}" for k in range(len(padded) - 2)]
+    if i > 0:
+        features.append(f"bi-={tokens[i - 1].norm}|{norm}")
+        if tokens[i - 1].norm in GIVEN_NAMES:
+            features.append("-1:given")
+    if i + 1 < len(tokens):
+        features.append(f"bi+={norm}|{tokens[i + 1].norm}")
+        if tokens[i + 1].norm in GIVEN_NAMES:
+            features.append("+1:given")
+    for offset in (-2, -1, 1, 2):
+        j = i + offset
+        if 0 <= j < len(tokens):
+            other = tokens[j]
+            features += [f"{offset}:w={other.norm}", f"{offset}:b={other.base}", f"{offset}:reg={registry_tags[j]}"]
+            if offset == -1:
+                features += [f"-1:s2={other.norm[-2:]}", f"-1:trig={_trigger(other.base, other.norm)}"]
+            if offset == 1:
+                features.append(f"+1:shape={_shape(other.norm)}")
+        else:
+            features.append(f"{offset}:edge")
+    if i >= 2:
+        features.append(f"-2:trig={_trigger(tokens[i - 2].base, tokens[i - 2].norm)}")
+    return features
+
+
+def _trigger(base: str, norm: str) -> str:
+    for name, words in (("P", PERSON_TRIGGERS), ("L", LOCATION_TRIGGERS), ("O", ORGANISATION_TRIGGERS)):
+        if norm in words or base in words:
+            return name
+    return "-"
+
+
+def _shape(norm: str) -> str:
+    if norm.isdigit():
+        return "digit"
+    if norm.isascii() and norm.isalpha():
+        return "latin"
+    if not any(c.isalnum() for c in norm):
+        return "punct"
+    return "word"
+
+
+def sentence_features(tokens: Sequence[Token], registry_tags: Sequence[str]) -> list[list[str]]:
+    return [token_features(tokens, registry_tags, i) for i in range(len(tokens))]
+
+
+class NerTagger:
+    """Tags a sentence of normalized tokens with IOB labels, using a shipped CRFsuite model."""
+
+    def __init__(self, model_path: Path | None = None) -> None:
+        self._tagger = pycrfsuite.Tagger()
+        if model_path is None:
+            with resources.as_file(resources.files("processors").joinpath(MODEL_RESOURCE)) as path:
+                self._tagger.open(str(path))
+        else:
+            self._tagger.open(str(model_path))
+
+    def tag(self, tokens: Sequence[Token], registry_tags: Sequence[str]) -> list[str]:
+        if not tokens:
+            return []
+        return self._tagger.tag(sentence_features(tokens, registry_tags))
+
+
+def spans_from_iob(labels: Sequence[str]) -> list[TaggedSpan]:
+    """Entity spans, conlleval-style: an I- tag that does not continue an entity starts one."""
+    spans: list[TaggedSpan] = []
+    start, current = None, None
+    for i, label in enumerate([*labels, "O"]):
+        prefix, _, etype = label.partition("-")
+        continues = prefix == "I" and etype == current
+        if start is not None and not continues:
+            spans.append(TaggedSpan(start, i - 1, current))
+            start, current = None, None
+        if prefix in ("B", "I") and not continues:
+            start, current = i, etype
+    return spans
+
+
+def train(sentences: Iterable[tuple[list[list[str]], list[str]]], model_path: Path, *,
+          c1: float = 0.05, c2: float = 0.01, max_iterations: int = 150,
+          progress: Callable[[str], None] | None = None) -> None:
+    """Train a CRF with L-BFGS; deterministic for the same data and parameters."""
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for features, labels in sentences:
+        trainer.append(features, labels)
+    trainer.set_params({"c1": c1, "c2": c2, "max_iterations": max_iterations,
+                        "feature.possible_transitions": True, "feature.minfreq": 1})
+    trainer.train(str(model_path))
+    if progress:
+        last = trainer.logparser.last_iteration
+        progress(f"trained {len(trainer.logparser.iterations)} iterations, loss {last.get('loss')}")
+
+
+def corpus_sentence(words: Sequence[str], match_form: Callable[[str], str]) -> tuple[str, list[Token]]:
+    """A pre-tokenized sentence as text and normalized tokens (words joined by spaces)."""
+    tokens, cursor = [], 0
+    for word in words:
+        norm = match_form(word).replace(" ", "") or word
+        tokens.append(Token(cursor, cursor + len(word), norm, base_form(norm)))
+        cursor += len(word) + 1
+    return " ".join(words), tokens
+
+
+def conll_examples(path: Path, match_form: Callable[[str], str],
+                   gazetteer) -> list[tuple[list[Token], list[str], list[str]]]:
+    """(tokens, registry tags, gold tags) for each sentence of a ``token TAG`` file."""
+    examples = []
+    for sentence in read_conll(path):
+        text, tokens = corpus_sentence([word for word, _ in sentence], match_form)
+        registry_tags = gazetteer.iob_tags(gazetteer.matches(text, tokens), len(tokens))
+        examples.append((tokens, registry_tags, [tag for _, tag in sentence]))
+    return examples
+
+
+def read_conll(path: Path) -> list[list[tuple[str, str]]]:
+    """Sentences of ``(token, IOB tag)`` from a ``token TAG`` per line file, blank lines between."""
+    sentences: list[list[tuple[str, str]]] = []
+    current: list[tuple[str, str]] = []
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            parts = line.split()
+            if len(parts) >= 2:
+                current.append((parts[0], parts[-1]))
+            elif current:
+                sentences.append(current)
+                current = []
+    if current:
+        sentences.append(current)
+    return sentences
+
+
+@dataclass(frozen=True)
+class Score:
+    gold: int
+    predicted: int
+    correct: int
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.correct / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def score_entities(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]) -> dict[str, Score]:
+    """Entity-level scores (exact span and type, conlleval-style), overall and per type."""
+    counts = {etype: [0, 0, 0] for etype in ("ALL", *ENTITY_TYPES)}
+    for gold_labels, predicted_labels in zip(gold, predicted, strict=True):
+        gold_spans = {(s.first, s.last, s.type) for s in spans_from_iob(gold_labels)}
+        predicted_spans = {(s.first, s.last, s.type) for s in spans_from_iob(predicted_labels)}
+        for spans, column in ((gold_spans, 0), (predicted_spans, 1), (gold_spans & predicted_spans, 2)):
+            for span in spans:
+                counts["ALL"][column] += 1
+                counts.setdefault(span[2], [0, 0, 0])[column] += 1
+    return {etype: Score(*values) for etype, values in counts.items()}
