@@ -48,9 +48,13 @@ class EntityExtractor:
                  match_form: Callable[[str], str]) -> None:
         self._gazetteer = gazetteer
         self._tagger = tagger
-        self._offices = sorted(((tuple(match_form(phrase).split()), office)
-                                for office, phrases in registry.office_words.items() for phrase in phrases),
-                               key=lambda pair: -len(pair[0]))
+        self._offices: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # first word -> phrases, longest first
+        for office, phrases in registry.office_words.items():
+            for phrase in phrases:
+                words = tuple(match_form(phrase).split())
+                self._offices.setdefault(words[0], []).append((words, office))
+        for candidates in self._offices.values():
+            candidates.sort(key=lambda pair: -len(pair[0]))
         self._nisbas = {match_form(form): iso for iso in registry.nisba_stems
                         for form in (*registry.nisba_forms(iso, False), *registry.nisba_forms(iso, True))}
         self._ministry = match_form("وزارة")
@@ -112,7 +116,7 @@ class EntityExtractor:
         phrases = []
         i = 0
         while i < len(tokens):
-            for words, office in self._offices:
+            for words, office in self._offices.get(tokens[i].norm, ()):
                 j = i + len(words)  # the nisba or country after the office words
                 if j >= len(tokens) or any(taken[i:j + 1]) or tuple(t.norm for t in tokens[i:j]) != words:
                     continue

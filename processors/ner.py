@@ -61,22 +61,29 @@ class TaggedSpan:
     type: str
 
 
-def token_features(tokens: Sequence[Token], registry_tags: Sequence[str], i: int) -> list[str]:
-    """CRFsuite features of token ``i``; ``registry_tags`` are IOB tags from registry matches."""
-    token = tokens[i]
-    norm, base = token.norm, token.base
+def word_features(norm: str, base: str) -> list[str]:
+    """The features of a word on its own, whatever its context."""
     features = [
-        "bias", f"w={norm}", f"b={base}", f"p2={norm[:2]}", f"p3={norm[:3]}", f"s1={norm[-1:]}",
-        f"s2={norm[-2:]}", f"s3={norm[-3:]}", f"bs2={base[-2:]}", f"len={min(len(base), 8)}",
-        f"shape={_shape(norm)}", f"reg={registry_tags[i]}",
+        "bias", f"w={norm}", f"b={base}", f"p2={norm[:2]}", f"p3={norm[:3]}", f"p4={norm[:4]}", f"s1={norm[-1:]}",
+        f"s2={norm[-2:]}", f"s3={norm[-3:]}", f"s4={norm[-4:]}", f"bs2={base[-2:]}", f"len={min(len(base), 8)}",
+        f"shape={_shape(norm)}",
     ]
     if base != norm:
         features.append("clitic")
     if norm in GIVEN_NAMES or base in GIVEN_NAMES:
         features.append("given")
-    features += [f"p4={norm[:4]}", f"s4={norm[-4:]}"]
     padded = f"<{base}>"
     features += [f"g3={padded[k:k + 3]}" for k in range(len(padded) - 2)]
+    return features
+
+
+def token_features(tokens: Sequence[Token], registry_tags: Sequence[str], i: int,
+                   own: list[str] | None = None) -> list[str]:
+    """CRFsuite features of token ``i``: its word features (``own``, when already computed),
+    its registry tag (IOB, from registry matches) and its context."""
+    token = tokens[i]
+    norm = token.norm
+    features = [*(own if own is not None else word_features(norm, token.base)), f"reg={registry_tags[i]}"]
     if i > 0:
         features.append(f"bi-={tokens[i - 1].norm}|{norm}")
         if tokens[i - 1].norm in GIVEN_NAMES:
@@ -125,7 +132,10 @@ def sentence_features(tokens: Sequence[Token], registry_tags: Sequence[str]) -> 
 class NerTagger:
     """Tags a sentence of normalized tokens with IOB labels, using a shipped CRFsuite model."""
 
+    WORD_MEMO = 100_000
+
     def __init__(self, model_path: Path | None = None) -> None:
+        self._words: dict[tuple[str, str], list[str]] = {}  # a memo of word_features; words repeat
         self._tagger = pycrfsuite.Tagger()
         if model_path is None:
             with resources.as_file(resources.files("processors").joinpath(MODEL_RESOURCE)) as path:
@@ -136,7 +146,15 @@ class NerTagger:
     def tag(self, tokens: Sequence[Token], registry_tags: Sequence[str]) -> list[str]:
         if not tokens:
             return []
-        return self._tagger.tag(sentence_features(tokens, registry_tags))
+        features = []
+        for i, token in enumerate(tokens):
+            own = self._words.get((token.norm, token.base))
+            if own is None:
+                if len(self._words) > self.WORD_MEMO:
+                    self._words.clear()
+                own = self._words[(token.norm, token.base)] = word_features(token.norm, token.base)
+            features.append(token_features(tokens, registry_tags, i, own))
+        return self._tagger.tag(features)
 
 
 def spans_from_iob(labels: Sequence[str]) -> list[TaggedSpan]:
