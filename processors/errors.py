@@ -8,3 +8,7 @@ class Rejected(Exception):
         super().__init__(detail)
         self.reason = reason
         self.detail = detail
+
+
+class BackendUnavailable(RuntimeError):
+    """An optional model was asked for but its data is not installed; the message says how to fix it."""

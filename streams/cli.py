@@ -11,7 +11,20 @@ import click
 from streams.settings import Settings
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class AkhbarGroup(click.Group):
+    """Turns a missing optional model into a clear message and exit code 2, not a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        from processors.errors import BackendUnavailable
+
+        try:
+            return super().invoke(ctx)
+        except BackendUnavailable as exc:
+            click.echo(f"akhbar: {exc}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=AkhbarGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Akhbar: Arabic news articles in, structured and linked events out, on Kafka.
 

@@ -28,6 +28,8 @@ class Settings:
     data_dir: str = ".akhbar"
     log_level: str = "info"
     session_timeout_s: float = 30.0
+    # Entity tagger: "crf" (shipped) or "camel-bert" (camel-tools' AraBERT NER, needs CAMELTOOLS_DATA).
+    ner_backend: str = "crf"
     # A JSON file of per-source boilerplate line patterns (`akhbar boilerplate` learns one).
     boilerplate_file: str = ""
     # Duplicates are looked for among the articles of this many hours, at this similarity.

@@ -14,6 +14,7 @@ story across partitions. They are cheap next to the NLP stages.
 from __future__ import annotations
 
 from collections.abc import Callable, MutableMapping
+import os
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -22,6 +23,8 @@ from typing import Any
 import orjson
 
 from processors import Deduplicator, EntityExtractor, EventAssembler, Gazetteer, Normalizer
+from processors.camel_ner import CamelBertTagger
+from processors.errors import BackendUnavailable
 from processors.ner import NerTagger
 from processors.registry import load_registry
 from schemas import Article, Contract, Duplicate, EnrichedArticle, Event, NormalizedArticle
@@ -82,6 +85,16 @@ class Stage:
     state: StateSpec | None = None
 
 
+def entity_tagger(settings: Settings) -> NerTagger | CamelBertTagger:
+    """The tagger the settings ask for; the optional camel-tools backend is loaded only then."""
+    if settings.ner_backend == "crf":
+        return NerTagger()
+    if settings.ner_backend == "camel-bert":
+        data = os.environ.get("CAMELTOOLS_DATA") or str(Path.home() / ".camel_tools")
+        return CamelBertTagger(Path(data))
+    raise BackendUnavailable(f"unknown AKHBAR_NER_BACKEND {settings.ner_backend!r}: use 'crf' or 'camel-bert'")
+
+
 def build_stages(settings: Settings) -> tuple[Stage, ...]:
     """raw → normalize → dedup → extract → assemble → events, mentions; exact copies skip extract."""
     boilerplate = orjson.loads(Path(settings.boilerplate_file).read_bytes()) if settings.boilerplate_file else None
@@ -89,8 +102,8 @@ def build_stages(settings: Settings) -> tuple[Stage, ...]:
     deduplicator = Deduplicator(window=timedelta(hours=settings.dedup_window_h),
                                 threshold=settings.dedup_threshold)
     registry = load_registry()
-    extractor = EntityExtractor(registry, Gazetteer.from_registry(registry, normalizer.match_form), NerTagger(),
-                                normalizer.match_form)
+    extractor = EntityExtractor(registry, Gazetteer.from_registry(registry, normalizer.match_form),
+                                entity_tagger(settings), normalizer.match_form)
     assembler = EventAssembler()
 
     def normalize(article: Article, _state: Any) -> list[Output]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import os
+
 import pytest
 
 from conftest import akhbar, shared_file
@@ -105,3 +107,11 @@ def test_eval_ner_prints_scores_on_anercorp(tmp_path):
     lines = [line for line in predictions.read_text(encoding="utf-8").splitlines() if line]
     assert len(lines) == sum(1 for line in test_file.read_text(encoding="utf-8").splitlines() if line.split())
     assert all(len(line.split()) == 3 for line in lines)
+
+
+def test_camel_bert_backend_without_its_data_gives_a_clear_message(tmp_path, seed_path):
+    env = {**os.environ, "AKHBAR_NER_BACKEND": "camel-bert", "CAMELTOOLS_DATA": str(tmp_path)}
+    result = akhbar("run", str(seed_path), "--out", str(tmp_path / "out"), env=env)
+    assert result.returncode == 2
+    assert "camel-tools NER data is not installed" in result.stderr.decode()
+    assert "Traceback" not in result.stderr.decode()
