@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from processors.arabic import PROCLITIC_LETTERS, original_offset, proclitic_readings
 from processors.registry import Canonical, Registry
-from schemas import Entity, Token
+from schemas import Token
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,12 +50,6 @@ class Gazetteer:
             found.append(Match(i, i + length - 1, tokens[i].start + skip, tokens[i + length - 1].end, entity))
             i += length
         return found
-
-    def find(self, text: str, tokens: Sequence[Token], field: str) -> list[Entity]:
-        """The matches as entities of one field."""
-        return [Entity(text=text[m.start:m.end], type=m.entity.type, start=m.start, end=m.end, field=field,
-                       entity_id=m.entity.entity_id, canonical=m.entity.canonical)
-                for m in self.matches(text, tokens)]
 
     @staticmethod
     def iob_tags(matches: Sequence[Match], size: int) -> list[str]:

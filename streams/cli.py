@@ -73,6 +73,16 @@ def boilerplate(inputs: tuple[Path, ...], out_file: Path, min_count: int, min_sh
                f"written to {out_file}", err=True)
 
 
+def _conll_examples(path: Path):
+    """A ``token TAG`` file as the tagger sees it: normalized tokens and registry tags."""
+    from processors import Gazetteer, Normalizer, ner
+    from processors.registry import load_registry
+
+    normalizer = Normalizer()
+    gazetteer = Gazetteer.from_registry(load_registry(), normalizer.match_form)
+    return ner.conll_examples(path, normalizer.match_form, gazetteer)
+
+
 @main.group()
 def train() -> None:
     """Train the models that ship in the package."""
@@ -88,12 +98,8 @@ def train() -> None:
 def train_ner(train_file: Path, out_file: Path | None, c1: float, c2: float, iterations: int) -> None:
     """Train the CRF entity tagger on a ``token TAG`` file (ANERcorp's train.txt); deterministic."""
     from processors import ner
-    from processors.registry import load_registry
-    from processors import Gazetteer, Normalizer
 
-    normalizer = Normalizer()
-    gazetteer = Gazetteer.from_registry(load_registry(), normalizer.match_form)
-    examples = ner.conll_examples(train_file, normalizer.match_form, gazetteer)
+    examples = _conll_examples(train_file)
     target = out_file or Path(__file__).resolve().parent.parent / "processors" / ner.MODEL_RESOURCE
     ner.train(((ner.sentence_features(tokens, tags), gold) for tokens, tags, gold in examples), target,
               c1=c1, c2=c2, max_iterations=iterations, progress=lambda line: click.echo(line, err=True))
@@ -113,13 +119,10 @@ def evaluate() -> None:
 @click.option("--model", "model_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
 def evaluate_ner(test_file: Path, predictions_file: Path | None, model_file: Path | None) -> None:
     """Entity-level precision, recall and F1 (exact span and type), overall and per type."""
-    from processors import Gazetteer, Normalizer, ner
-    from processors.registry import load_registry
+    from processors import ner
 
-    normalizer = Normalizer()
-    gazetteer = Gazetteer.from_registry(load_registry(), normalizer.match_form)
     tagger = ner.NerTagger(model_file)
-    examples = ner.conll_examples(test_file, normalizer.match_form, gazetteer)
+    examples = _conll_examples(test_file)
     predicted = [tagger.tag(tokens, tags) for tokens, tags, _ in examples]
     scores = ner.score_entities([gold for *_, gold in examples], predicted)
     click.echo(f"{'type':<6} {'gold':>6} {'found':>6} {'correct':>8} {'precision':>10} {'recall':>8} {'F1':>7}")
