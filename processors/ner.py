@@ -132,7 +132,7 @@ def sentence_features(tokens: Sequence[Token], registry_tags: Sequence[str]) -> 
 class NerTagger:
     """Tags a sentence of normalized tokens with IOB labels, using a shipped CRFsuite model."""
 
-    WORD_MEMO = 100_000
+    WORD_MEMO = 20_000
 
     def __init__(self, model_path: Path | None = None) -> None:
         self._words: dict[tuple[str, str], list[str]] = {}  # a memo of word_features; words repeat

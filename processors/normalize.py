@@ -30,7 +30,7 @@ from processors.errors import Rejected
 from schemas import Article, NormalizedArticle, NormalizedField, Span, Token
 
 ARABIC_MIN_RATIO = 0.5
-BASE_FORM_MEMO = 200_000
+BASE_FORM_MEMO = 100_000
 _ARABIC_LETTERS = re.compile(r"[\u0620-\u064A\u066E-\u06D3\u06D5\u06FA-\u06FC\u0750-\u077F\u08A0-\u08C9"
                              r"\uFB50-\uFDFB\uFE70-\uFEFC]+")
 _LETTERS = re.compile(r"[^\W\d_]+")
