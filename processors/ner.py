@@ -72,40 +72,39 @@ def word_features(norm: str, base: str) -> list[str]:
         features.append("clitic")
     if norm in GIVEN_NAMES or base in GIVEN_NAMES:
         features.append("given")
-    padded = f"<{base}>"
-    features += [f"g3={padded[k:k + 3]}" for k in range(len(padded) - 2)]
     return features
 
 
-def token_features(tokens: Sequence[Token], registry_tags: Sequence[str], i: int,
-                   own: list[str] | None = None) -> list[str]:
-    """CRFsuite features of token ``i``: its word features (``own``, when already computed),
+def sentence_features(tokens: Sequence[Token], registry_tags: Sequence[str],
+                      own: Sequence[list[str]] | None = None) -> list[list[str]]:
+    """CRFsuite features of each token: its word features (``own``, when already computed),
     its registry tag (IOB, from registry matches) and its context."""
-    token = tokens[i]
-    norm = token.norm
-    features = [*(own if own is not None else word_features(norm, token.base)), f"reg={registry_tags[i]}"]
-    if i > 0:
-        features.append(f"bi-={tokens[i - 1].norm}|{norm}")
-        if tokens[i - 1].norm in GIVEN_NAMES:
-            features.append("-1:given")
-    if i + 1 < len(tokens):
-        features.append(f"bi+={norm}|{tokens[i + 1].norm}")
-        if tokens[i + 1].norm in GIVEN_NAMES:
-            features.append("+1:given")
-    for offset in (-2, -1, 1, 2):
-        j = i + offset
-        if 0 <= j < len(tokens):
-            other = tokens[j]
-            features += [f"{offset}:w={other.norm}", f"{offset}:b={other.base}", f"{offset}:reg={registry_tags[j]}"]
-            if offset == -1:
-                features += [f"-1:s2={other.norm[-2:]}", f"-1:trig={_trigger(other.base, other.norm)}"]
-            if offset == 1:
-                features.append(f"+1:shape={_shape(other.norm)}")
-        else:
-            features.append(f"{offset}:edge")
-    if i >= 2:
-        features.append(f"-2:trig={_trigger(tokens[i - 2].base, tokens[i - 2].norm)}")
-    return features
+    n = len(tokens)
+    norms = [t.norm for t in tokens]
+    triggers = [_trigger(t.base, t.norm) for t in tokens]
+    given = [norm in GIVEN_NAMES for norm in norms]
+    sentence = []
+    for i, token in enumerate(tokens):
+        norm = norms[i]
+        features = [*(own[i] if own is not None else word_features(norm, token.base)), f"reg={registry_tags[i]}"]
+        if i > 0:
+            features += [f"bi-={norms[i - 1]}|{norm}", f"-1:s2={norms[i - 1][-2:]}", f"-1:trig={triggers[i - 1]}"]
+            if given[i - 1]:
+                features.append("-1:given")
+        if i + 1 < n:
+            features += [f"bi+={norm}|{norms[i + 1]}", f"+1:shape={_shape(norms[i + 1])}"]
+            if given[i + 1]:
+                features.append("+1:given")
+        if i >= 2:
+            features.append(f"-2:trig={triggers[i - 2]}")
+        for offset in (-2, -1, 1, 2):
+            j = i + offset
+            if 0 <= j < n:
+                features += [f"{offset}:w={norms[j]}", f"{offset}:b={tokens[j].base}", f"{offset}:reg={registry_tags[j]}"]
+            else:
+                features.append(f"{offset}:edge")
+        sentence.append(features)
+    return sentence
 
 
 def _trigger(base: str, norm: str) -> str:
@@ -125,10 +124,6 @@ def _shape(norm: str) -> str:
     return "word"
 
 
-def sentence_features(tokens: Sequence[Token], registry_tags: Sequence[str]) -> list[list[str]]:
-    return [token_features(tokens, registry_tags, i) for i in range(len(tokens))]
-
-
 class NerTagger:
     """Tags a sentence of normalized tokens with IOB labels, using a shipped CRFsuite model."""
 
@@ -146,15 +141,15 @@ class NerTagger:
     def tag(self, tokens: Sequence[Token], registry_tags: Sequence[str]) -> list[str]:
         if not tokens:
             return []
-        features = []
-        for i, token in enumerate(tokens):
-            own = self._words.get((token.norm, token.base))
-            if own is None:
+        own = []
+        for token in tokens:
+            features = self._words.get((token.norm, token.base))
+            if features is None:
                 if len(self._words) > self.WORD_MEMO:
                     self._words.clear()
-                own = self._words[(token.norm, token.base)] = word_features(token.norm, token.base)
-            features.append(token_features(tokens, registry_tags, i, own))
-        return self._tagger.tag(features)
+                features = self._words[(token.norm, token.base)] = word_features(token.norm, token.base)
+            own.append(features)
+        return self._tagger.tag(sentence_features(tokens, registry_tags, own))
 
 
 def spans_from_iob(labels: Sequence[str]) -> list[TaggedSpan]:
