@@ -115,3 +115,8 @@ def test_camel_bert_backend_without_its_data_gives_a_clear_message(tmp_path, see
     assert result.returncode == 2
     assert "camel-tools NER data is not installed" in result.stderr.decode()
     assert "Traceback" not in result.stderr.decode()
+
+
+def test_common_words_that_are_also_city_names_are_not_places():
+    assert GAZETTEER.lookup((NORMALIZER.match_form("الخبر"),)) is None  # Khobar, and "the news"
+    assert [e.text for e in extract("نشرت الصحيفة الخبر صباحا") if e.type == "LOC"] == []

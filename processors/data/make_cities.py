@@ -26,7 +26,7 @@ ARABIC_ONLY = re.compile(r"^[\u0621-\u064A\u064B-\u0652 ]+$")
 # Spellings of other languages that pass the letter test (a medial «ى», an initial «ئ»), and
 # words too common to be read as places.
 FOREIGN_SPELLING = re.compile(r"ى\S|^ئ|(^| )\S( |$)")
-COMMON_WORDS = {"امان", "مدينه", "عاصمه"}
+COMMON_WORDS = {"امان", "مدينه", "عاصمه", "الخبر"}  # «الخبر» is Khobar, and "the news"
 NORMALIZE = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه"})
 DIACRITICS = re.compile(r"[\u064B-\u0652]")
 
