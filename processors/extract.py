@@ -16,12 +16,14 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from processors.arabic import PROCLITIC_LETTERS, original_offset
 from processors.gazetteer import Gazetteer
 from processors.ner import NerTagger, spans_from_iob
 from processors.registry import Canonical, Registry
 from schemas import EnrichedArticle, Entity, NormalizedArticle, NormalizedField, Span, Token
 
 GENERIC_MINISTER = "minister"
+COUNTERPART = "counterpart"  # «نظيره التركي»: whoever of that country the article names
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ class EntityExtractor:
         taken = [False] * len(tokens)
         for item in found:
             taken[item.first:item.last + 1] = [True] * (item.last - item.first + 1)
-        for item in [*self._office_phrases(field, tokens, taken), *self._bare_ministries(field, tokens, taken)]:
+        for item in [*self._office_phrases(field, text, tokens, taken), *self._bare_ministries(field, tokens, taken)]:
             found.append(item)
             taken[item.first:item.last + 1] = [True] * (item.last - item.first + 1)
         registry_tags = self._gazetteer.iob_tags(matches, len(tokens))
@@ -111,21 +113,28 @@ class EntityExtractor:
                                    _provisional(span.type, forms)))
         return sorted(found, key=lambda f: f.start)
 
-    def _office_phrases(self, field: str, tokens: Sequence[Token], taken: list[bool]) -> list[Found]:
-        """«وزير الخارجية الروسي», «وزير خارجية تركيا», «الوزير الإيراني»: (office, country)."""
+    def _office_phrases(self, field: str, text: str, tokens: Sequence[Token], taken: list[bool]) -> list[Found]:
+        """«وزير الخارجية الروسي», «وزير خارجية تركيا», «الوزير الإيراني», «بنظيره التركي»:
+        (office, country); the first word may carry a proclitic."""
         phrases = []
         i = 0
         while i < len(tokens):
-            for words, office in self._offices.get(tokens[i].norm, ()):
+            first, skip = tokens[i].norm, 0
+            if first not in self._offices and first[:1] in PROCLITIC_LETTERS and first[1:] in self._offices:
+                first, skip = first[1:], 1
+            for words, office in self._offices.get(first, ()):
                 j = i + len(words)  # the nisba or country after the office words
-                if j >= len(tokens) or any(taken[i:j + 1]) or tuple(t.norm for t in tokens[i:j]) != words:
+                if (j >= len(tokens) or any(taken[i:j + 1])
+                        or (first, *(t.norm for t in tokens[i + 1:j])) != words):
                     continue
                 country = self._nisbas.get(tokens[j].norm)
                 if country is None:
                     named = self._gazetteer.lookup((tokens[j].norm,))
                     country = named.country if named is not None and named.kind == "country" else None
                 if country is not None:
-                    phrases.append(Found(field, i, j, tokens[i].start, tokens[j].end, "PERS",
+                    start = tokens[i].start + (original_offset(text[tokens[i].start:tokens[i].end], skip)
+                                               if skip else 0)
+                    phrases.append(Found(field, i, j, start, tokens[j].end, "PERS",
                                          _forms(tokens, i, j), None, (office, country)))
                     i = j
                     break
@@ -162,7 +171,7 @@ def _link_offices(found: list[Found]) -> list[Found]:
 def _holder(people: list[Canonical], office: str, country: str) -> Canonical | None:
     for person in people:
         for held in person.offices:
-            if held.country == country and (held.office == office or
+            if held.country == country and (held.office == office or office == COUNTERPART or
                                             (office == GENERIC_MINISTER and held.office.endswith("minister"))):
                 return person
     return None

@@ -34,8 +34,8 @@ def seed_entities(seed_path):
 
 
 @pytest.mark.parametrize(("canonical", "surfaces"), [
-    ("Sergey Lavrov", {"لافروف", "سيرغي لافروف", "وزير الخارجية الروسي"}),
-    ("Hakan Fidan", {"هاكان فيدان"}),
+    ("Sergey Lavrov", {"لافروف", "سيرغي لافروف", "وزير الخارجية الروسي", "نظيره الروسي"}),
+    ("Hakan Fidan", {"هاكان فيدان", "نظيره التركي"}),
     ("Abbas Araghchi", {"عباس عراقجي", "الوزير الإيراني"}),
     ("Mohammad Ghazi al-Jalali", {"محمد الجلالي"}),
 ])
