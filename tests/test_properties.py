@@ -1,0 +1,51 @@
+"""Property-based tests: the processors on random Unicode never raise, and offsets stay in bounds."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from processors import Deduplicator, EntityExtractor, Gazetteer, Normalizer
+from processors.ner import NerTagger
+from processors.registry import load_registry
+from schemas import Article
+
+NORMALIZER = Normalizer()
+REGISTRY = load_registry()
+EXTRACTOR = EntityExtractor(REGISTRY, Gazetteer.from_registry(REGISTRY, NORMALIZER.match_form), NerTagger(),
+                            NORMALIZER.match_form)
+ARABIC = st.sampled_from(list("ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأؤإئىةـًٌٍَُِّْ٠١٢٣ ،.؟\n")
+                         + ["\u200f", "\u202e", "\u200d", "\x00", "<b>", "&amp;", "ﻻ", "ی", "ک"])
+TEXT = st.one_of(st.text(min_size=1, max_size=300),
+                 st.lists(ARABIC, min_size=1, max_size=200).map("".join))
+PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY_SETTINGS
+@given(body=TEXT, title=st.one_of(st.none(), TEXT))
+def test_normalization_keeps_every_span_inside_the_original(body, title):
+    if not body.strip():
+        return
+    article = NORMALIZER(Article(id="p", source="s", title=title, body=body, published_at="2024-11-30T12:00:00"))
+    for text, field in ((body, article.body), (title, article.title)):
+        if field is None:
+            continue
+        for token in field.tokens:
+            assert 0 <= token.start < token.end <= len(text) and token.norm
+        for sentence in field.sentences:
+            assert 0 <= sentence.start < sentence.end <= len(text)
+    for found in article.dates:
+        source = body if found.field == "body" else title
+        assert source[found.start:found.end] == found.text
+
+
+@PROPERTY_SETTINGS
+@given(body=TEXT, title=st.one_of(st.none(), TEXT))
+def test_extraction_and_dedup_never_raise_and_entities_are_slices(body, title):
+    if not body.strip():
+        return
+    normalized = NORMALIZER(Article(id="p", source="s", title=title, body=body))
+    Deduplicator()(normalized, {})
+    for entity in EXTRACTOR(normalized).entities:
+        source = body if entity.field == "body" else title
+        assert source[entity.start:entity.end] == entity.text and entity.start < entity.end
