@@ -18,7 +18,6 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-import orjson
 from camel_tools.tokenizers.word import simple_word_tokenize
 from camel_tools.utils.charmap import CharMapper
 from camel_tools.utils.dediac import dediac_ar

@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import MutableMapping
-from datetime import datetime, timezone
 
+from processors.normalize import instant
 from schemas import Duplicate, EnrichedArticle, Event, EventEntity, Mention
 
 TOP_ENTITIES = 10
@@ -67,8 +67,8 @@ class EventAssembler:
             else [*event.sources, article.article.source]
         seen = [t for t in (event.first_seen, event.last_seen, article.published) if t is not None]
         return event.model_copy(update={
-            "first_seen": min(seen, key=_instant, default=None),
-            "last_seen": max(seen, key=_instant, default=None),
+            "first_seen": min(seen, key=instant, default=None),
+            "last_seen": max(seen, key=instant, default=None),
             "article_ids": [*event.article_ids, article.id],
             "sources": sources,
             "num_articles": event.num_articles + 1,
@@ -87,9 +87,3 @@ def _top(counts: Counter) -> list[EventEntity]:
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0][1]))
     return [EventEntity(entity_id=eid, canonical=name, type=etype, mentions=n)
             for (eid, name, etype), n in ranked[:TOP_ENTITIES]]
-
-
-def _instant(value: str) -> float:
-    """An ISO time as a comparable instant; a time without timezone is read as UTC."""
-    moment = datetime.fromisoformat(value)
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()

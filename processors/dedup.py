@@ -18,12 +18,13 @@ import hashlib
 import zlib
 from collections.abc import MutableMapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
 from datasketch import MinHash
 
+from processors.normalize import instant
 from schemas import NormalizedArticle
 
 CLOCK_KEY = "clock"
@@ -127,10 +128,7 @@ class Deduplicator:
     def _event_time(self, article: NormalizedArticle, state: MutableMapping[str, Any]) -> int:
         """The publication time in epoch seconds (naive times read as UTC); else the newest seen."""
         if article.published is not None:
-            published = datetime.fromisoformat(article.published)
-            if published.tzinfo is None:
-                published = published.replace(tzinfo=timezone.utc)
-            return int(published.timestamp())
+            return int(instant(article.published))
         clock = state.get(CLOCK_KEY)
         return clock[1] if clock else 0
 

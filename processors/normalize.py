@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timezone
 from importlib import resources
 
 import orjson
@@ -181,6 +181,12 @@ def arabic_ratio(*texts: str) -> float:
     letters = "".join(_LETTERS.findall(" ".join(texts)[:LANGUAGE_SAMPLE]))
     arabic = sum(map(len, _ARABIC_LETTERS.findall(letters)))
     return arabic / len(letters) if letters else 0.0
+
+
+def instant(value: str) -> float:
+    """An ISO time as epoch seconds, for ordering and windows; a time without timezone is read as UTC."""
+    moment = datetime.fromisoformat(value)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()
 
 
 def parse_published(value: str | None) -> datetime | None:

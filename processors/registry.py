@@ -54,7 +54,6 @@ class Registry:
     nisba_stems: dict[str, tuple[str, ...]]  # ISO country code -> stems
     office_words: dict[str, tuple[str, ...]]  # office -> Arabic phrases
     ministry_words: tuple[str, ...]  # «الخارجية», «الداخلية», …
-    countries: dict[str, Canonical]  # ISO code -> entity
 
     def names_by_form(self, match_form: Callable[[str], str]) -> dict[tuple[str, ...], Canonical]:
         """Match-form token tuples to entities, ambiguous names left out."""
@@ -114,5 +113,5 @@ def load_registry() -> Registry:
             entries.append((entity, tuple(names)))
     office_words = {office: tuple(words) for office, words in curated["offices"].items()}
     ministry_words = tuple(word for words in curated["ministries"].values() for word in words)
-    return Registry(tuple(entries), stems, office_words, ministry_words, countries)
+    return Registry(tuple(entries), stems, office_words, ministry_words)
 

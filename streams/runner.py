@@ -16,7 +16,7 @@ from typing import Any
 from streams.handling import Origin, handle
 from streams.kafka_tools import input_files, numbered_lines
 from streams.settings import Settings
-from streams.topology import Stage, build_stages
+from streams.topology import Output, Stage, build_stages
 
 OUTPUT_FILES = ("normalized", "enriched", "duplicates", "events", "mentions", "dlq")
 PROGRESS_MIN_BYTES = 1 << 20
@@ -49,8 +49,8 @@ class InProcessPipeline:
         self._by_source = {stage.source: stage for stage in self.stages}
         self.states: dict[str, dict[str, Any]] = {s.state.name: {} for s in self.stages if s.state is not None}
 
-    def feed(self, raw: bytes, origin: Origin = Origin()) -> list[tuple[str, str | None, bytes]]:
-        """All records produced from one raw article, as (topic role, key, value bytes)."""
+    def feed(self, raw: bytes, origin: Origin = Origin()) -> list[tuple[Output, bytes]]:
+        """All records produced from one raw article, each with its bytes as they would be on Kafka."""
         emitted = []
         pending = deque([("raw", raw, origin)])
         while pending:
@@ -61,14 +61,14 @@ class InProcessPipeline:
             state = self.states[stage.state.name] if stage.state is not None else None
             for output in handle(stage, value, state, where):
                 encoded = output.value.to_json()
-                emitted.append((output.topic, output.key, encoded))
+                emitted.append((output, encoded))
                 pending.append((output.topic, encoded, Origin(output.topic)))
         return emitted
 
 
 def run_files(inputs: list[Path], out_dir: Path, *, progress: bool | None = None,
               settings: Settings | None = None) -> RunReport:
-    """Run every non-empty line of ``inputs`` and write the five output files into ``out_dir``."""
+    """Run every non-empty line of ``inputs`` and write the ``OUTPUT_FILES`` into ``out_dir``."""
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
     files = input_files(inputs)
@@ -88,15 +88,15 @@ def run_files(inputs: list[Path], out_dir: Path, *, progress: bool | None = None
             for path, number, line in numbered_lines(files):
                 lines += 1
                 bar.advance(task, len(line) + 1)
-                for topic, key, value in pipeline.feed(line, Origin(str(path), None, number)):
-                    counts[topic] += 1
-                    if topic == "enriched" and b'"duplicate_of":null' not in value:
+                for output, value in pipeline.feed(line, Origin(str(path), None, number)):
+                    counts[output.topic] += 1
+                    if output.topic == "enriched" and output.value.duplicate_of is not None:
                         counts["near_duplicates"] += 1
-                    if topic == "events":
-                        latest_events.pop(key, None)  # keep first-seen order of the latest states
-                        latest_events[key] = value
-                    elif topic in sinks:
-                        sinks[topic].write(value + b"\n")
+                    if output.topic == "events":
+                        latest_events.pop(output.key, None)  # keep first-seen order of the latest states
+                        latest_events[output.key] = value
+                    elif output.topic in sinks:
+                        sinks[output.topic].write(value + b"\n")
     finally:
         for sink in sinks.values():
             sink.close()
