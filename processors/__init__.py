@@ -4,6 +4,7 @@ No Kafka, no asyncio, no global state. State that outlives a message is passed i
 as a mapping.
 """
 
+from processors.actions import ActionCoder
 from processors.assemble import EventAssembler, event_id_for
 from processors.dedup import Deduplicator, Verdict
 from processors.errors import Rejected
@@ -12,5 +13,5 @@ from processors.gazetteer import Gazetteer
 from processors import ner
 from processors.normalize import Normalizer
 
-__all__ = ["Deduplicator", "EntityExtractor", "EventAssembler", "Gazetteer", "Normalizer", "Rejected", "Verdict",
+__all__ = ["ActionCoder", "Deduplicator", "EntityExtractor", "EventAssembler", "Gazetteer", "Normalizer", "Rejected", "Verdict",
            "event_id_for", "ner"]

@@ -1,21 +1,44 @@
-"""Event assembly: each article becomes a mention of an event, kept in a state mapping.
+"""Event assembly: each article joins the open event it reports, or opens a new one, online.
 
-For now an article opens its own event, unless it copies an earlier article (an
-exact ``Duplicate`` marker or a near-duplicate ``EnrichedArticle``), in which case it
-joins the event of the story's first article. Assembling the same article twice
-changes nothing, so a replay after a crash yields the same event states.
+- A copy (an exact ``Duplicate`` marker, or a near duplicate) joins the event of the
+  article it copies.
+- Any other article is scored against the open events that share one of its
+  heaviest terms or one of its entities (the candidates):
+  ``0.6·cos(title+lead) + 0.2·cos(body) + 0.2·Jaccard(entities)``, times a time decay
+  ``exp(-Δt / 48 h)``, against each event's centroids. It joins the best event scoring
+  at least ``threshold``; otherwise it opens one. The weights, the decay and the
+  threshold were tuned on the labelled dev days (README, "Event clustering").
+- The event's record gathers the articles, sources, top entities and the actions,
+  deduplicated across mentions (same actors, category and date).
+
+The state is a ``MutableMapping[str, JSON value]``: a dict in ``akhbar run``, a Faust
+table in the stream. Events stay open for ``window`` after their last article;
+posting lists carry the time slice (one window long) they were written in. When a
+new slice begins, older postings and events idle for two windows are deleted, so
+memory stays bounded however long the stream runs. Assembling the same article twice
+changes nothing, so a replay after a crash yields the same events.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import Counter
 from collections.abc import MutableMapping
+from datetime import timedelta
+from typing import Any
 
+from processors.actions import merge_actions
 from processors.normalize import instant
-from schemas import Duplicate, EnrichedArticle, Event, EventEntity, Mention
+from schemas import Duplicate, EnrichedArticle, Event, EventEntity, Mention, Terms
 
 TOP_ENTITIES = 10
+CANDIDATE_TERMS = 10  # an article's heaviest lead terms that index it and find its candidates
+POSTING_SIZE = 64  # the most recent events kept per term or entity
+CENTROID_TERMS = 150  # the heaviest terms kept of an event's centroid
+EVENT_ENTITIES = 60
+CLOCK_KEY = "clock"
+NO_TERMS = Terms(lead={}, body={})
 
 
 def event_id_for(article_id: str) -> str:
@@ -24,32 +47,108 @@ def event_id_for(article_id: str) -> str:
 
 
 class EventAssembler:
-    """``(EnrichedArticle | Duplicate, events) -> (Event, Mention)``; ``events`` maps event ids
-    to their latest state (a dict, or a Faust table in the stream)."""
+    """``(EnrichedArticle | Duplicate, state) -> (Event, Mention)``."""
 
     name = "assemble"
 
+    def __init__(self, *, threshold: float = 0.2, window: timedelta = timedelta(hours=48),
+                 decay: timedelta = timedelta(hours=48), weights: tuple[float, float, float] = (0.6, 0.2, 0.2)) -> None:
+        self.threshold = threshold
+        self.window_s = int(window.total_seconds())
+        self.decay_s = decay.total_seconds()
+        self.weights = weights
+
     def __call__(self, article: EnrichedArticle | Duplicate,
-                 events: MutableMapping[str, Event]) -> tuple[Event, Mention]:
-        event_id = event_id_for(article.id)
-        if article.duplicate_of is not None and event_id_for(article.duplicate_of) in events:
-            event_id = event_id_for(article.duplicate_of)
-        current = events.get(event_id)
-        if current is None:
-            event = self._open(event_id, article)
-        elif article.id in current.article_ids:
-            event = current
+                 state: MutableMapping[str, Any]) -> tuple[Event, Mention]:
+        assigned = state.get(f"a:{article.id}")
+        if assigned is not None:  # a replay: the same answer, nothing changed
+            event = Event.model_validate(state[f"e:{assigned[0]}"]["event"]) if f"e:{assigned[0]}" in state else None
+            if event is not None:
+                return event, self._mention(article, event.event_id, assigned[2], assigned[3])
+        now = self._time(article, state)
+        current = now // self.window_s
+        self._expire(current, now, state)
+
+        relation, similarity, target = "opened", None, None
+        if article.duplicate_of is not None:
+            root = state.get(f"a:{article.duplicate_of}")
+            if root is not None and f"e:{root[0]}" in state:
+                relation, target = "copy", root[0]
+        if target is None and isinstance(article, EnrichedArticle):
+            best = self._best(article, now, current, state)
+            if best is not None:
+                relation, similarity, target = "joined", round(best[0], 4), best[1]
+
+        if target is None:
+            target = event_id_for(article.id)
+            record = {"event": self._open(target, article).model_dump(mode="json"),
+                      "lead": {}, "body": {}, "entities": [], "last": now}
         else:
-            event = self._join(current, article)
-        events[event_id] = event
-        mention = Mention(article_id=article.id, event_id=event_id,
-                          source=article.article.source, published=article.published)
-        return event, mention
+            record = state[f"e:{target}"]
+            record["event"] = self._join(Event.model_validate(record["event"]), article).model_dump(mode="json")
+            record["last"] = max(record["last"], now)
+        if isinstance(article, EnrichedArticle):
+            self._absorb(record, article)
+            self._index(article, target, now, current, state)
+        state[f"e:{target}"] = record
+        state[f"a:{article.id}"] = [target, now, relation, similarity]
+        return Event.model_validate(record["event"]), self._mention(article, target, relation, similarity)
+
+    def _best(self, article: EnrichedArticle, now: int, current: int,
+              state: MutableMapping[str, Any]) -> tuple[float, str] | None:
+        seen: set[str] = set()
+        best = None
+        entities = _entity_ids(article)
+        for key in self._keys(article, current) + self._keys(article, current - 1):
+            for event_id, when in state.get(key, ()):
+                if event_id in seen or now - when > self.window_s:
+                    continue
+                seen.add(event_id)
+                record = state.get(f"e:{event_id}")
+                if record is None or now - record["last"] > self.window_s:
+                    continue
+                score = self._score(article, entities, record, now)
+                if score >= self.threshold and (best is None or (score, event_id) > best):
+                    best = (score, event_id)
+        return best
+
+    def _score(self, article: EnrichedArticle, entities: set[str], record: dict, now: int) -> float:
+        w_lead, w_body, w_entities = self.weights
+        shared = entities & set(record["entities"])
+        union = entities | set(record["entities"])
+        terms = article.terms or NO_TERMS
+        score = (w_lead * _cosine(terms.lead, record["lead"])
+                 + w_body * _cosine(terms.body, record["body"])
+                 + w_entities * (len(shared) / len(union) if union else 0.0))
+        return score * math.exp(-max(0, now - record["last"]) / self.decay_s)
+
+    def _keys(self, article: EnrichedArticle, slice_: int) -> list[str]:
+        lead = (article.terms or NO_TERMS).lead
+        terms = sorted(lead, key=lambda t: (-lead[t], t))[:CANDIDATE_TERMS]
+        return [f"p:{slice_}:t:{term}" for term in terms] + [f"p:{slice_}:e:{e}" for e in sorted(_entity_ids(article))]
+
+    def _index(self, article: EnrichedArticle, event_id: str, now: int, current: int,
+               state: MutableMapping[str, Any]) -> None:
+        for key in self._keys(article, current):
+            posting = [entry for entry in state.get(key, ()) if entry[0] != event_id]
+            state[key] = (posting + [[event_id, now]])[-POSTING_SIZE:]
+
+    @staticmethod
+    def _absorb(record: dict, article: EnrichedArticle) -> None:
+        """Add the article to the event's centroids (sums of unit vectors) and entities."""
+        terms = article.terms or NO_TERMS
+        for name, vector in (("lead", terms.lead), ("body", terms.body)):
+            centroid = record[name]
+            for term, weight in vector.items():
+                centroid[term] = round(centroid.get(term, 0.0) + weight, 5)
+            if len(centroid) > CENTROID_TERMS:
+                record[name] = dict(sorted(centroid.items(), key=lambda item: (-item[1], item[0]))[:CENTROID_TERMS])
+        record["entities"] = list(dict.fromkeys([*record["entities"], *sorted(_entity_ids(article))]))[-EVENT_ENTITIES:]
 
     def _open(self, event_id: str, article: EnrichedArticle | Duplicate) -> Event:
         return Event(
             event_id=event_id,
-            title=article.article.title or " ".join(article.article.body.split())[:120],
+            title=_title(article),
             first_seen=article.published,
             last_seen=article.published,
             article_ids=[article.id],
@@ -57,7 +156,7 @@ class EventAssembler:
             num_articles=1,
             num_sources=1,
             entities=_top(_entity_counts(article)),
-            actions=getattr(article, "actions", []),
+            actions=merge_actions([], getattr(article, "actions", [])),
         )
 
     def _join(self, event: Event, article: EnrichedArticle | Duplicate) -> Event:
@@ -66,15 +165,62 @@ class EventAssembler:
         sources = event.sources if article.article.source in event.sources \
             else [*event.sources, article.article.source]
         seen = [t for t in (event.first_seen, event.last_seen, article.published) if t is not None]
+        first_seen = min(seen, key=instant, default=None)
+        earlier = article.published is not None and first_seen == article.published != event.first_seen
         return event.model_copy(update={
-            "first_seen": min(seen, key=instant, default=None),
+            "title": _title(article) if earlier else event.title,  # the first report's, whatever the arrival order
+            "first_seen": first_seen,
             "last_seen": max(seen, key=instant, default=None),
             "article_ids": [*event.article_ids, article.id],
             "sources": sources,
             "num_articles": event.num_articles + 1,
             "num_sources": len(sources),
             "entities": _top(counts),
+            "actions": merge_actions(event.actions, getattr(article, "actions", [])),
         })
+
+    @staticmethod
+    def _mention(article: EnrichedArticle | Duplicate, event_id: str, relation: str,
+                 similarity: float | None) -> Mention:
+        return Mention(article_id=article.id, event_id=event_id, source=article.article.source,
+                       published=article.published, relation=relation, similarity=similarity)
+
+    def _time(self, article: EnrichedArticle | Duplicate, state: MutableMapping[str, Any]) -> int:
+        """The publication time in epoch seconds; else the newest seen."""
+        if article.published is not None:
+            return int(instant(article.published))
+        clock = state.get(CLOCK_KEY)
+        return clock[1] if clock else 0
+
+    def _expire(self, current: int, now: int, state: MutableMapping[str, Any]) -> None:
+        clock = state.get(CLOCK_KEY)
+        newest_slice, newest_time = clock if clock else (current, now)
+        if current > newest_slice:
+            horizon = now - 2 * self.window_s
+            for key in list(state):
+                kind = key.split(":", 1)[0]
+                if ((kind == "p" and int(key.split(":")[1]) < current - 1)
+                        or (kind == "e" and state[key]["last"] < horizon)
+                        or (kind == "a" and state[key][1] < horizon)):
+                    del state[key]
+        if clock is None or current > newest_slice or now > newest_time:
+            state[CLOCK_KEY] = [max(current, newest_slice), max(now, newest_time)]
+
+
+def _cosine(vector: dict[str, float], centroid: dict[str, float]) -> float:
+    """Cosine of a unit vector with a centroid (a sum of unit vectors)."""
+    if not centroid:
+        return 0.0
+    norm = math.sqrt(sum(w * w for w in centroid.values()))
+    return sum(w * centroid.get(term, 0.0) for term, w in vector.items()) / norm
+
+
+def _title(article: EnrichedArticle | Duplicate) -> str:
+    return article.article.title or " ".join(article.article.body.split())[:120]
+
+
+def _entity_ids(article: EnrichedArticle) -> set[str]:
+    return {e.entity_id for e in article.entities if e.entity_id is not None}
 
 
 def _entity_counts(article: EnrichedArticle | Duplicate) -> Counter:

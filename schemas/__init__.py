@@ -18,6 +18,7 @@ from schemas.models import (
     NormalizedArticle,
     NormalizedField,
     Span,
+    Terms,
     Token,
     Trigger,
 )
@@ -26,5 +27,5 @@ from schemas.jsonschema import json_schema, schema_path
 __all__ = [
     "CONTRACTS", "SCHEMA_VERSION", "Action", "ActorRef", "Article", "Contract", "DateMention", "DeadLetter", "Duplicate",
     "EnrichedArticle", "Entity", "Event", "EventEntity", "Mention", "NormalizedArticle",
-    "NormalizedField", "Span", "Token", "Trigger", "json_schema", "schema_path",
+    "NormalizedField", "Span", "Terms", "Token", "Trigger", "json_schema", "schema_path",
 ]

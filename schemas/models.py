@@ -145,9 +145,13 @@ class Entity(Part):
 
 
 class ActorRef(Part):
+    """An entity in a role: an action's actor or place."""
+
     entity_id: str | None
     canonical: str | None
     text: str
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$", description="ISO 3166 country, from the registry, titles and nisbas.")
+    sector: str | None = Field(default=None, pattern=r"^[A-Z]{3}$", description="CAMEO sector: GOV, MIL, REB, IGO, MED, PTY, BUS.")
 
 
 class Trigger(Part):
@@ -170,6 +174,14 @@ class Action(Part):
     confidence: float = Field(ge=0, le=1)
 
 
+class Terms(Part):
+    """An article's TF-IDF term weights (base forms, unit length, the heaviest kept): of its
+    title and lead, and of its body."""
+
+    lead: dict[str, float]
+    body: dict[str, float]
+
+
 class EnrichedArticle(Contract):
     """An article with its entities and coded actions, on ``articles.enriched``."""
 
@@ -183,6 +195,7 @@ class EnrichedArticle(Contract):
     actions: list[Action]
     duplicate_of: str | None = Field(default=None, description="The first article of the story this one copies.")
     similarity: float | None = Field(default=None, ge=0, le=1, description="Estimated Jaccard similarity to duplicate_of.")
+    terms: Terms | None = Field(default=None, description="Weighted terms for event clustering.")
 
 
 class Duplicate(Contract):
@@ -232,6 +245,9 @@ class Mention(Contract):
     event_id: str
     source: str
     published: str | None = Field(pattern=ISO_DATETIME_PATTERN)
+    relation: Literal["opened", "joined", "copy"] = Field(
+        description="It opened the event, joined it by similarity, or copies one of its articles.")
+    similarity: float | None = Field(default=None, ge=0, le=1, description="Its score against the event it joined.")
 
 
 class DeadLetter(Contract):

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import click
+import orjson
 
 from streams.settings import Settings
 
@@ -53,24 +54,26 @@ def run(inputs: tuple[Path, ...], out_dir: Path, progress: bool | None) -> None:
 @click.option("--min-share", type=float, default=0.01, show_default=True)
 def boilerplate(inputs: tuple[Path, ...], out_file: Path, min_count: int, min_share: float) -> None:
     """Learn each source's boilerplate lines from Article JSON Lines."""
-    import orjson
-    from pydantic import ValidationError
-
     from processors.boilerplate import learn_boilerplate
-    from schemas import Article
-    from streams.kafka_tools import input_files, numbered_lines
 
-    def articles():
-        for _, _, line in numbered_lines(input_files(list(inputs))):
-            try:
-                yield Article.from_json(line)
-            except (orjson.JSONDecodeError, ValidationError):
-                continue
-
-    learned = learn_boilerplate(articles(), min_count=min_count, min_share=min_share)
+    learned = learn_boilerplate(_articles(inputs), min_count=min_count, min_share=min_share)
     out_file.write_bytes(orjson.dumps(learned, option=orjson.OPT_INDENT_2) + b"\n")
     click.echo(f"akhbar boilerplate: {sum(map(len, learned.values()))} lines for {len(learned)} sources "
                f"written to {out_file}", err=True)
+
+
+def _articles(inputs: tuple[Path, ...]):
+    """The valid Articles of JSON Lines files; an offline tool skips what the stream would dead-letter."""
+    from pydantic import ValidationError
+
+    from schemas import Article
+    from streams.kafka_tools import input_files, numbered_lines
+
+    for _, _, line in numbered_lines(input_files(list(inputs))):
+        try:
+            yield Article.from_json(line)
+        except (orjson.JSONDecodeError, ValidationError):
+            continue
 
 
 def _conll_examples(path: Path):
@@ -107,6 +110,48 @@ def train_ner(train_file: Path, out_file: Path | None, c1: float, c2: float, ite
                f"({target.stat().st_size / 1e6:.1f} MB)", err=True)
 
 
+@train.command("idf")
+@click.argument("inputs", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Frequencies file (default: the one shipped in processors/data).")
+@click.option("--wordfreq", "from_wordfreq", is_flag=True,
+              help="No inputs: derive frequencies from the wordfreq package's Arabic word list (the shipped default).")
+@click.option("--before", "before", default=None, metavar="DATE",
+              help="Only articles published before this ISO date (keep evaluation days out).")
+def train_idf(inputs: tuple[Path, ...], out_file: Path | None, from_wordfreq: bool, before: str | None) -> None:
+    """Fit the document frequencies that weigh terms for event clustering on an archive of
+    Article JSON Lines, or derive them from wordfreq's Arabic word list (``pip install
+    'akhbar[train]'``)."""
+    from processors import Normalizer
+    from processors.arabic import base_form
+    from processors.terms import DEFAULT_RESOURCE, DocumentFrequencies, content_terms
+
+    normalizer = Normalizer()
+
+    def documents():
+        for original in _articles(inputs):
+            article = normalizer(original)
+            if before is None or (article.published or "") < before:
+                title = content_terms(article.title.tokens) if article.title is not None else []
+                yield title + content_terms(article.body.tokens)
+
+    if from_wordfreq == bool(inputs):
+        raise click.UsageError("give either input files or --wordfreq")
+    if from_wordfreq:
+        import wordfreq
+
+        words = wordfreq.get_frequency_dict("ar", wordlist="large")
+        forms = normalizer.match_form("\n".join(words)).split("\n")
+        frequencies = DocumentFrequencies.from_word_frequencies(
+            (base_form(form.replace(" ", "")), share) for form, share in zip(forms, words.values(), strict=True))
+    else:
+        frequencies = DocumentFrequencies.fit(documents())
+    target = out_file or Path(__file__).resolve().parent.parent / "processors" / DEFAULT_RESOURCE
+    target.write_bytes(frequencies.dump())
+    click.echo(f"akhbar train idf: {frequencies.documents} documents, {len(frequencies.counts)} terms "
+               f"written to {target}", err=True)
+
+
 @main.group("eval")
 def evaluate() -> None:
     """Score Akhbar against labelled data."""
@@ -135,6 +180,45 @@ def evaluate_ner(test_file: Path, predictions_file: Path | None, model_file: Pat
                 for (word, gold), label in zip(sentence, labels, strict=True):
                     out.write(f"{word} {gold} {label}\n")
                 out.write("\n")
+
+
+@evaluate.command("clusters")
+@click.argument("stream", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("gold_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--from", "first_day", required=True, metavar="DATE", help="First publication day run (ISO date).")
+@click.option("--to", "last_day", required=True, metavar="DATE", help="Last publication day run (ISO date).")
+def evaluate_clusters(stream: Path, gold_file: Path, first_day: str, last_day: str) -> None:
+    """Run the stream's articles of those days in order through the whole pipeline, then score
+    the events given to the gold articles (JSON Lines of id and cluster): BCubed and pairwise."""
+    from processors.scoring import score_clusters
+    from schemas import Mention
+    from streams.handling import Origin
+    from streams.kafka_tools import numbered_lines
+    from streams.runner import InProcessPipeline
+    from streams.topology import build_stages
+
+    pipeline = InProcessPipeline(build_stages(Settings.from_env()))
+    assigned: dict[str, str] = {}
+    fed = 0
+    for _, number, line in numbered_lines([stream]):
+        try:
+            day = (orjson.loads(line).get("published_at") or "")[:10]
+        except (orjson.JSONDecodeError, AttributeError):
+            continue
+        if not first_day <= day <= last_day:
+            continue
+        fed += 1
+        for output, _ in pipeline.feed(line, Origin(str(stream), None, number)):
+            if isinstance(output.value, Mention):
+                assigned[output.value.article_id] = output.value.event_id
+    gold = {row["id"]: row["cluster"] for row in map(orjson.loads, gold_file.read_bytes().splitlines()) if row}
+    scores = score_clusters(gold, assigned)
+    missing = sum(1 for item in gold if item not in assigned)
+    click.echo(f"{fed} articles run, {len(set(assigned.values()))} events; {scores.items} gold articles "
+               f"({missing} never assigned)")
+    click.echo(f"{'':<9} {'precision':>10} {'recall':>8} {'F1':>7}")
+    click.echo(f"{'BCubed':<9} {scores.bcubed_precision:>10.4f} {scores.bcubed_recall:>8.4f} {scores.bcubed_f1:>7.4f}")
+    click.echo(f"{'pairwise':<9} {scores.pair_precision:>10.4f} {scores.pair_recall:>8.4f} {scores.pair_f1:>7.4f}")
 
 
 @main.command()

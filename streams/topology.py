@@ -22,12 +22,13 @@ from typing import Any
 
 import orjson
 
-from processors import Deduplicator, EntityExtractor, EventAssembler, Gazetteer, Normalizer
+from processors import ActionCoder, Deduplicator, EntityExtractor, EventAssembler, Gazetteer, Normalizer
+from processors.terms import DocumentFrequencies, TermWeigher
 from processors.camel_ner import CamelBertTagger
 from processors.errors import BackendUnavailable
 from processors.ner import NerTagger
 from processors.registry import load_registry
-from schemas import Article, Contract, Duplicate, EnrichedArticle, Event, NormalizedArticle
+from schemas import Article, Contract, Duplicate, EnrichedArticle, NormalizedArticle
 from streams.settings import Settings
 
 
@@ -96,7 +97,8 @@ def entity_tagger(settings: Settings) -> NerTagger | CamelBertTagger:
 
 
 def build_stages(settings: Settings) -> tuple[Stage, ...]:
-    """raw → normalize → dedup → extract → assemble → events, mentions; exact copies skip extract."""
+    """raw → normalize → dedup → extract (entities, actions, terms) → assemble → events, mentions;
+    exact copies skip extract."""
     boilerplate = orjson.loads(Path(settings.boilerplate_file).read_bytes()) if settings.boilerplate_file else None
     normalizer = Normalizer(boilerplate)
     deduplicator = Deduplicator(window=timedelta(hours=settings.dedup_window_h),
@@ -104,7 +106,9 @@ def build_stages(settings: Settings) -> tuple[Stage, ...]:
     registry = load_registry()
     extractor = EntityExtractor(registry, Gazetteer.from_registry(registry, normalizer.match_form),
                                 entity_tagger(settings), normalizer.match_form)
-    assembler = EventAssembler()
+    coder = ActionCoder(registry, normalizer.match_form)
+    weigher = TermWeigher(DocumentFrequencies.load(Path(settings.idf_file) if settings.idf_file else None))
+    assembler = EventAssembler(threshold=settings.event_threshold, window=timedelta(hours=settings.event_window_h))
 
     def normalize(article: Article, _state: Any) -> list[Output]:
         return [Output("normalized", article.id, normalizer(article))]
@@ -120,13 +124,16 @@ def build_stages(settings: Settings) -> tuple[Stage, ...]:
         return [Output("distinct", article.id, marked)]
 
     def extract(article: NormalizedArticle, _state: Any) -> list[Output]:
-        return [Output("enriched", article.id, extractor(article))]
+        enriched = extractor(article)
+        for component in (coder, weigher):
+            enriched = component(article, enriched)
+        return [Output("enriched", article.id, enriched)]
 
-    def assemble(article: EnrichedArticle | Duplicate, events: MutableMapping[str, Event]) -> list[Output]:
+    def assemble(article: EnrichedArticle | Duplicate, events: MutableMapping[str, Any]) -> list[Output]:
         event, mention = assembler(article, events)
         return [Output("events", event.event_id, event), Output("mentions", article.id, mention)]
 
-    events = StateSpec("events", Event)
+    events = StateSpec("events")
     return (
         Stage(normalizer.name, "raw", ("normalized",), Article, normalize),
         Stage(deduplicator.name, "normalized", ("distinct", "duplicates"), NormalizedArticle, dedup,

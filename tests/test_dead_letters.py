@@ -74,4 +74,4 @@ def test_a_good_article_flows_through_every_stage():
     assert [o.topic for o in (normalized, distinct, enriched, event, mention)] == \
         ["normalized", "distinct", "enriched", "events", "mentions"]
     assert isinstance(event, Output) and event.key == event.value.event_id
-    assert mention.key == "a" and list(state) == [event.key]
+    assert mention.key == "a" and state[f"e:{event.key}"]["event"] == event.value.model_dump(mode="json")

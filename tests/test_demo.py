@@ -19,8 +19,10 @@ def test_demo_prints_the_events_of_the_sample_feed_and_stops():
     assert result.returncode == 0, result.stderr.decode()[-3000:]
     table = result.stdout.decode()
     articles = [orjson.loads(line) for line in sample_feed().read_bytes().splitlines()]
-    assert f"Akhbar: {len(articles)} events" in table
+    # The two outlets' reports of the Riyadh meeting are one event, titled by the earlier report.
+    assert f"Akhbar: {len(articles) - 1} events" in table
     for article in articles:
-        assert article["title"].split()[0] in table
+        if article["id"] != "sample-nile-daily-0412":
+            assert article["title"].split()[0] in table
     sources = {article["source"] for article in articles}
     assert all(source in table for source in sources)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from processors import EntityExtractor, EventAssembler, Gazetteer, Normalizer, Rejected, event_id_for
+from processors import EntityExtractor, Gazetteer, Normalizer, Rejected
 from processors.ner import NerTagger
 from processors.registry import load_registry
-from schemas import Article, Event
+from schemas import Article
 
 NORMALIZER = Normalizer()
 REGISTRY = load_registry()
@@ -105,16 +105,3 @@ def test_seed_article_countries_are_found_with_offsets(seed_path):
     for entity in enriched.entities:
         text = seed.title if entity.field == "title" else seed.body
         assert text[entity.start:entity.end] == entity.text
-
-
-def test_assembly_gives_a_stable_event_and_a_mention():
-    enriched = EXTRACTOR(NORMALIZER(article("اجتماع في مصر حول مصر والسودان", title="اجتماع",
-                                            published_at="2024-12-01T10:00:00")))
-    events: dict[str, Event] = {}
-    event, mention = EventAssembler()(enriched, events)
-    assert event.event_id == event_id_for("a-1") == mention.event_id
-    assert events[event.event_id] == event
-    assert (event.num_articles, event.num_sources, event.article_ids) == (1, 1, ["a-1"])
-    assert [(e.canonical, e.mentions) for e in event.entities] == [("Egypt", 2), ("Sudan", 1)]
-    again, _ = EventAssembler()(enriched, events)
-    assert again == event and len(events) == 1

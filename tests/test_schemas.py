@@ -11,7 +11,7 @@ from schemas import CONTRACTS, Article, DeadLetter, Event, Mention, json_schema,
 
 ARTICLE = {"id": "a-1", "source": "outlet", "body": "نص الخبر", "title": "عنوان",
            "url": "https://example.org/1", "published_at": "2024-11-30T12:00:00Z", "language": "ar"}
-MENTION = {"article_id": "a-1", "event_id": "ev-1", "source": "outlet", "published": None}
+MENTION = {"article_id": "a-1", "event_id": "ev-1", "source": "outlet", "published": None, "relation": "opened"}
 EVENT = {"event_id": "ev-1", "title": "t", "first_seen": "2024-11-30T12:00:00", "last_seen": None,
          "article_ids": ["a-1"], "sources": ["outlet"], "num_articles": 1, "num_sources": 1,
          "entities": [{"entity_id": "Q858", "canonical": "Syria", "type": "LOC", "mentions": 2}],

@@ -1,0 +1,296 @@
+"""Action coding: who did what to whom, where and when, as PLOVER categories and CAMEO codes.
+
+A lexicon of trigger verbs and nouns (``data/actions.json``, written for Akhbar)
+is matched on the tokens' match forms, with or without proclitics. For each trigger,
+within its sentence:
+
+- actor1 is the subject: the entity right after a verb (verb-subject order), else the
+  nearest entity before the trigger, else the one after «برئاسة»;
+- actor2 is the first later entity after a cue («مع», «إلى», «ضد», «ب» on the word…)
+  or right after the subject; a counterpart («نظيره التركي») is already an entity;
+- the location is the nearest place that is not a country; the date is a date written
+  in the sentence, else the day of publication.
+
+Negated, future, conditional and wished-for happenings (a cue among the three words
+before the trigger, or a purpose «ل» on it) are not coded: they did not happen.
+Only triggers with at least one actor become actions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+import orjson
+
+from processors.arabic import original_offset, proclitic_readings
+from processors.registry import Canonical, Registry
+from schemas import Action, ActorRef, EnrichedArticle, Entity, NormalizedArticle, NormalizedField, Trigger
+
+PAST_SUFFIXES = ("", "ت", "ا", "تا", "وا")
+PRESENT_FORMS = (("ي", ""), ("ت", ""), ("ي", "ان"), ("ت", "ان"), ("ي", "ون"))
+CUE_WINDOW = 3  # words before a trigger searched for negation, future, condition or wish
+SUBJECT_GAP = 3  # words a verb's subject may start after the verb
+SUBJECT_DISTANCE = 8  # words at most between a subject before the trigger and the trigger
+CHAIR_GAP = 2  # «برئاسة» at most this many words after the trigger
+OBJECT_GAP = 6  # words at most between a verb's subject and its direct object
+CUE_GAP = 4  # «مع وزير خارجية تركيا»: a cue at most this many words before the entity
+PLACE_DISTANCE = 8  # words at most between the trigger and its place
+SECTORS = {"ministry": "GOV", "government": "GOV", "armed_group": "REB", "movement": "REB", "media": "MED",
+           "party": "PTY", "company": "BUS", "organisation": "IGO"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    plover: str
+    cameo: str
+    verb: bool
+    words: int  # tokens in the trigger phrase
+
+
+@dataclass(frozen=True)
+class Placed:
+    """An entity with its token range in the field."""
+
+    entity: Entity
+    first: int
+    last: int
+    canonical: Canonical | None
+
+
+class ActionCoder:
+    """``(NormalizedArticle, EnrichedArticle) -> EnrichedArticle`` with its ``actions`` filled in."""
+
+    name = "code_actions"
+
+    def __init__(self, registry: Registry, match_form: Callable[[str], str]) -> None:
+        raw = orjson.loads(resources.files("processors").joinpath("data/actions.json").read_bytes())
+        self._triggers: dict[tuple[str, ...], Entry] = {}
+        for item in raw["triggers"]:
+            for noun in item.get("nouns", ()):
+                for form in (noun, noun + "ا", noun + "ًا"):
+                    self._add(match_form(form), Entry(item["plover"], item["cameo"], False, 0))
+            for verb in item.get("verbs", ()):
+                past, present = verb.split("|")
+                forms = [past + s for s in PAST_SUFFIXES] + [p + present + s for p, s in PRESENT_FORMS]
+                for form in forms:
+                    self._add(match_form(form), Entry(item["plover"], item["cameo"], True, 0))
+            for form in item.get("forms", ()):
+                self._add(match_form(form), Entry(item["plover"], item["cameo"], True, 0))
+        self._longest = max(len(words) for words in self._triggers)
+        self._futures = frozenset("س" + match_form(p + present.split("|")[1] + s)
+                                  for item in raw["triggers"] for present in item.get("verbs", ())
+                                  for p, s in PRESENT_FORMS)
+        blocked = raw["not_happened"]
+        self._not_happened = frozenset(match_form(w) for words in blocked.values() for w in words)
+        self._object_cues = frozenset(match_form(w) for w in raw["cues"]["object"])
+        self._between_cue = match_form("بين")
+        self._chair_cues = frozenset(match_form(w) for w in raw["cues"]["chair"])
+        self._entities = {entity.entity_id: entity for entity, _ in registry.entries}
+
+    def _add(self, form: str, entry: Entry) -> None:
+        words = tuple(form.split())
+        if words:
+            self._triggers.setdefault(words, Entry(entry.plover, entry.cameo, entry.verb, len(words)))
+
+    def __call__(self, normalized: NormalizedArticle, enriched: EnrichedArticle) -> EnrichedArticle:
+        if enriched.language != "ar":
+            return enriched
+        day = enriched.published[:10] if enriched.published else None
+        actions: list[Action] = []
+        fields = [("title", enriched.article.title, normalized.title), ("body", enriched.article.body, normalized.body)]
+        for field, text, tokens in fields:
+            if text is None or tokens is None:
+                continue
+            entities = [e for e in enriched.entities if e.field == field]
+            dates = [d for d in normalized.dates if d.field == field]
+            actions += self._code_field(field, text, tokens, entities, dates, day, actions)
+        return enriched.model_copy(update={"actions": merge_actions([], actions)})
+
+    def _code_field(self, field: str, text: str, normalized: NormalizedField, entities: Sequence[Entity],
+                    dates, day: str | None, previous: Sequence[Action]) -> list[Action]:
+        """The actions of one field; ``previous`` are those of the fields before it."""
+        tokens = normalized.tokens
+        placed = self._place(tokens, entities)
+        actions = []
+        for sentence in normalized.sentences:
+            first = next((i for i, t in enumerate(tokens) if t.start >= sentence.start), len(tokens))
+            last = next((i for i in range(len(tokens) - 1, -1, -1) if tokens[i].end <= sentence.end), -1)
+            in_sentence = [p for p in placed if first <= p.first and p.last <= last]
+            sentence_date = next((d.date for d in dates if sentence.start <= d.start < sentence.end), None)
+            i = first
+            while i <= last:
+                found = self._trigger_at(tokens, i, last)
+                if found is None:
+                    i += 1
+                    continue
+                entry, skip = found
+                anaphoric = not entry.verb and tokens[i].base != tokens[i].norm and any(
+                    a.plover == entry.plover for a in [*previous, *actions])
+                if skip or anaphoric or not self._happened(tokens, i, first):
+                    i += entry.words
+                    continue
+                action = self._action(field, text, tokens, i, entry, in_sentence, sentence_date or day)
+                if action is not None:
+                    actions.append(action)
+                i += entry.words
+        return actions
+
+    def _trigger_at(self, tokens, i: int, last: int) -> tuple[Entry, bool] | None:
+        """The longest trigger starting at token ``i``, and whether its proclitic is a purpose «ل»."""
+        for size in range(min(self._longest, last - i + 1), 0, -1):
+            rest = tuple(t.norm for t in tokens[i + 1:i + size])
+            for form, prefix in proclitic_readings(tokens[i].norm):
+                entry = self._triggers.get((form, *rest))
+                if entry is not None and entry.words == size:
+                    purpose = prefix > 0 and "ل" in tokens[i].norm[:prefix]
+                    return entry, purpose
+                base = tokens[i].base
+                entry = self._triggers.get((base, *rest)) if base != form else None
+                if entry is not None and entry.words == size:
+                    return entry, False
+        return None
+
+    def _happened(self, tokens, i: int, first: int) -> bool:
+        if tokens[i].norm in self._futures:
+            return False
+        window = tokens[max(first, i - CUE_WINDOW):i]
+        return not any(t.norm in self._not_happened or t.base in self._not_happened
+                       or (len(t.norm) > 1 and t.norm[0] in "وف" and t.norm[1:] in self._not_happened)
+                       for t in window)
+
+    def _action(self, field: str, text: str, tokens, i: int, entry: Entry, placed: Sequence[Placed],
+                date: str | None) -> Action | None:
+        end = i + entry.words - 1
+        actor1, actor2 = self._roles(tokens, i, end, entry, placed)
+        if actor1 is None and actor2 is None:
+            return None
+        return self._make(field, text, tokens, i, end, entry, actor1, actor2, placed, date)
+
+    def _roles(self, tokens, i: int, end: int, entry: Entry,
+               placed: Sequence[Placed]) -> tuple[Placed | None, Placed | None]:
+        """(actor1, actor2) of the trigger at tokens ``i..end``."""
+        actors = [p for p in placed if _is_actor(p)]
+        before = [p for p in actors if p.last < i]
+        after = [p for p in actors if p.first > end]
+        chaired = next((p for p in after if any(
+            t.norm in self._chair_cues for t in tokens[end + 1:min(p.first, end + 1 + CHAIR_GAP)])
+            and p.first - end <= CHAIR_GAP + CUE_GAP), None)
+        if chaired is not None:  # «اجتماع برئاسة …»
+            actor1 = chaired
+        elif after and entry.verb and after[0].first - end <= SUBJECT_GAP:  # verb, then its subject
+            actor1 = after[0]
+        elif after and not entry.verb and after[0].first == end + 1 and not _governed(tokens[after[0].first]):
+            actor1 = after[0]  # «هجوم داعش»: the noun's agent follows it
+        elif before and i - before[-1].last <= SUBJECT_DISTANCE:  # «أجرى لافروف محادثة»
+            actor1 = before[-1]
+        else:
+            actor1 = None
+        if actor1 is None:  # «اتصال بين لافروف وفيدان»
+            pair = self._between(tokens, end, after)
+            if pair is not None:
+                return pair
+        rest = [p for p in after if actor1 is None or p.first > actor1.last]
+        actor2 = None
+        if actor1 is not None and actor1.last < i and tokens[actor1.first].norm[:1] == "و":
+            partner = next((p for p in before if p.last == actor1.first - 1 and not _same(p, actor1)), None)
+            if partner is not None:  # «لافروف وفيدان يبحثان»: two subjects, each the other's partner
+                return partner, actor1
+        for k, candidate in enumerate(rest):
+            if actor1 is not None and _same(candidate, actor1):
+                continue
+            cued = any(t.norm in self._object_cues for t in tokens[max(end + 1, candidate.first - CUE_GAP):candidate.first])
+            direct = entry.verb and actor1 is not None and candidate.first - actor1.last <= OBJECT_GAP
+            if cued or _governed(tokens[candidate.first]) or direct:
+                actor2 = candidate
+                following = rest[k + 1] if k + 1 < len(rest) else None
+                if (following is not None and candidate.canonical is not None and candidate.canonical.kind == "country"
+                        and following.first == candidate.last + 1 and following.entity.type == "PERS"):
+                    actor2 = following  # «وزير خارجية تركيا هاكان فيدان»: the person, not the country
+                break
+        return actor1, actor2
+
+    def _between(self, tokens, end: int, after: Sequence[Placed]) -> tuple[Placed, Placed] | None:
+        first = next((p for p in after if p.first - end <= CUE_GAP and tokens[p.first - 1].norm == self._between_cue),
+                     None)
+        if first is None:
+            return None
+        second = next((p for p in after if p.first == first.last + 1 and tokens[p.first].norm[:1] == "و"), None)
+        return (first, second) if second is not None and not _same(first, second) else None
+
+    def _make(self, field: str, text: str, tokens, i: int, end: int, entry: Entry, actor1: Placed | None,
+              actor2: Placed | None, placed: Sequence[Placed], date: str | None) -> Action:
+        places = [p for p in placed if p.entity.type == "LOC" and not _is_actor(p)
+                  and min(abs(p.first - end), abs(i - p.last)) <= PLACE_DISTANCE]
+        location = min(places, key=lambda p: abs(p.first - i), default=None)
+        confidence = 0.3 + 0.3 * (actor1 is not None) + 0.2 * (actor2 is not None) \
+            + 0.1 * (actor1 is not None and actor1.canonical is not None) + 0.1 * entry.verb
+        start = tokens[i].start
+        for form, prefix in proclitic_readings(tokens[i].norm):
+            if prefix and (form, *(t.norm for t in tokens[i + 1:end + 1])) in self._triggers:
+                start += original_offset(text[tokens[i].start:tokens[i].end], prefix)
+                break
+        trigger = Trigger(text=text[start:tokens[end].end], start=start, end=tokens[end].end, field=field)
+        return Action(actor1=self._ref(actor1), actor2=self._ref(actor2), plover=entry.plover, cameo=entry.cameo,
+                      trigger=trigger, location=self._ref(location), date=date, confidence=round(confidence, 2))
+
+    def _place(self, tokens, entities: Sequence[Entity]) -> list[Placed]:
+        placed = []
+        for entity in entities:
+            first = next((i for i, t in enumerate(tokens) if t.end > entity.start), None)
+            last = next((i for i in range(len(tokens) - 1, -1, -1) if tokens[i].start < entity.end), None)
+            if first is not None and last is not None and first <= last:
+                placed.append(Placed(entity, first, last, self._entities.get(entity.entity_id)))
+        return placed
+
+    @staticmethod
+    def _ref(placed: Placed | None) -> ActorRef | None:
+        if placed is None:
+            return None
+        canonical = placed.canonical
+        country = sector = None
+        if canonical is not None:
+            if canonical.kind == "country":
+                country = canonical.country
+            elif canonical.offices:  # a state's office holder, or an organisation's («ARAB_LEAGUE»)
+                office = canonical.offices[0].country
+                state = len(office) == 2
+                country, sector = (office if state else None), ("GOV" if state else "IGO")
+            else:
+                country, sector = canonical.country, SECTORS.get(canonical.kind)
+        return ActorRef(entity_id=placed.entity.entity_id, canonical=placed.entity.canonical,
+                        text=placed.entity.text, country=country, sector=sector)
+
+
+def _governed(token) -> bool:
+    """The word carries a preposition proclitic («بنظيره», «لروسيا»): it is not a subject."""
+    return any(prefix and token.norm[prefix - 1] in "بل" for _, prefix in proclitic_readings(token.norm))
+
+
+def _is_actor(placed: Placed) -> bool:
+    """People, organisations and countries act; other places are where things happen."""
+    if placed.entity.type in ("PERS", "ORG"):
+        return True
+    return placed.canonical is not None and placed.canonical.kind == "country"
+
+
+def _same(a: Placed, b: Placed) -> bool:
+    return a.entity.entity_id is not None and a.entity.entity_id == b.entity.entity_id
+
+
+def merge_actions(known: Sequence[Action], new: Sequence[Action]) -> list[Action]:
+    """Actions deduplicated: one per (actors, category, date), the most confident, in first-seen
+    order; one without a second actor is dropped when its actor takes part in the same category
+    of action on the same day with a second actor."""
+    merged: dict[tuple, Action] = {}
+    for action in [*known, *new]:
+        key = (_actor_key(action.actor1), _actor_key(action.actor2), action.plover, action.date)
+        if key not in merged or action.confidence > merged[key].confidence:
+            merged[key] = action
+    complete = {(actor, k[2], k[3]) for k in merged if k[1] is not None for actor in k[:2]}
+    return [action for key, action in merged.items() if key[1] is not None or (key[0], key[2], key[3]) not in complete]
+
+
+def _actor_key(actor: ActorRef | None) -> str | None:
+    return None if actor is None else actor.entity_id or actor.text

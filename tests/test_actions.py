@@ -1,0 +1,115 @@
+"""Action coding: the seed article's phone calls, roles from word order and cues, and what
+did not happen (negated, future, wished-for)."""
+
+from __future__ import annotations
+
+import pytest
+
+from processors import ActionCoder, EntityExtractor, Gazetteer, Normalizer
+from processors.actions import merge_actions
+from processors.ner import NerTagger
+from processors.registry import load_registry
+from schemas import Article
+
+NORMALIZER = Normalizer()
+REGISTRY = load_registry()
+EXTRACTOR = EntityExtractor(REGISTRY, Gazetteer.from_registry(REGISTRY, NORMALIZER.match_form), NerTagger(),
+                            NORMALIZER.match_form)
+CODER = ActionCoder(REGISTRY, NORMALIZER.match_form)
+PUBLISHED = "2024-12-02T10:00:00Z"
+
+
+def code(article: Article):
+    normalized = NORMALIZER(article)
+    return CODER(normalized, EXTRACTOR(normalized)).actions
+
+
+def code_body(body: str):
+    return code(Article(id="a", source="s", body=body, published_at=PUBLISHED))
+
+
+def summary(actions):
+    return {(a.plover, a.actor1.canonical if a.actor1 else None, a.actor2.canonical if a.actor2 else None)
+            for a in actions}
+
+
+@pytest.fixture(scope="module")
+def seed_actions(seed_path):
+    seed = Article.from_json(seed_path.read_bytes())
+    actions = code(seed)
+    for action in actions:
+        field = seed.title if action.trigger.field == "title" else seed.body
+        assert field[action.trigger.start:action.trigger.end] == action.trigger.text
+    return actions
+
+
+def test_seed_lavrov_fidan_call_is_consult_dated_30_november(seed_actions):
+    [call] = [a for a in seed_actions if a.actor1 and a.actor1.canonical == "Sergey Lavrov"]
+    assert (call.plover, call.actor2.canonical, call.date) == ("CONSULT", "Hakan Fidan", "2024-11-30")
+    assert call.cameo.startswith("04")
+    assert (call.actor1.country, call.actor1.sector, call.actor2.country) == ("RU", "GOV", "TR")
+
+
+def test_seed_araghchi_lavrov_call_is_consult_by_telephone(seed_actions):
+    [call] = [a for a in seed_actions if a.actor1 and a.actor1.canonical == "Abbas Araghchi"]
+    assert (call.plover, call.cameo, call.actor2.canonical) == ("CONSULT", "041", "Sergey Lavrov")
+    assert call.actor1.country == "IR"
+
+
+def test_seed_cabinet_meeting_chaired_by_al_jalali(seed_actions):
+    assert ("CONSULT", "Mohammad Ghazi al-Jalali", None) in summary(seed_actions)
+
+
+def test_seed_repeated_call_is_coded_once(seed_actions):
+    keys = [(a.actor1.entity_id, a.actor2.entity_id if a.actor2 else None, a.plover, a.date) for a in seed_actions]
+    assert len(keys) == len(set(keys)) == 3
+
+
+def test_verb_then_subject_then_object_and_place():
+    [action] = code_body("استقبل الرئيس الروسي فلاديمير بوتين في موسكو أمس وزير الخارجية التركي هاكان فيدان.")
+    assert (action.plover, action.cameo) == ("CONSULT", "043")
+    assert (action.actor1.canonical, action.actor2.canonical) == ("Vladimir Putin", "Hakan Fidan")
+    assert action.location.canonical == "Moscow"
+    assert action.date == "2024-12-01"  # «أمس» of 2 December
+
+
+def test_noun_agent_follows_the_noun():
+    [action] = code_body("أسفر هجوم حركة حماس على الموقع عن إصابات.")
+    assert (action.plover, action.actor1.canonical, action.actor1.sector) == ("ASSAULT", "Hamas", "REB")
+
+
+def test_subject_before_noun_and_object_after_cue():
+    [action] = code_body("وأجرى لافروف اتصالا هاتفيا مع فيدان.")
+    assert (action.actor1.canonical, action.actor2.canonical, action.cameo) == ("Sergey Lavrov", "Hakan Fidan", "041")
+
+
+@pytest.mark.parametrize("body", [
+    "لم يجر لافروف اتصالا مع فيدان.",  # negated
+    "ومن المقرر أن يلتقي لافروف فيدان في أنقرة.",  # planned
+    "سيزور لافروف أنقرة الأسبوع المقبل.",  # future
+    "ودعا لافروف إلى اجتماع مع فيدان.",  # a wish
+    "وأكد لافروف ضرورة اجتماع مع فيدان.",  # a necessity
+    "وإذا هاجم داعش المدينة فسيرد الجيش.",  # conditional
+])
+def test_what_did_not_happen_is_not_coded(body):
+    assert code_body(body) == []
+
+
+def test_purpose_lam_is_not_a_happening():
+    actions = code_body("وصل لافروف إلى أنقرة لبحث الأزمة مع فيدان.")
+    assert all(a.plover != "CONSULT" for a in actions)
+
+
+def test_a_trigger_without_actors_is_not_an_action():
+    assert code_body("وقع انفجار وهجوم في المنطقة.") == []
+
+
+def test_merge_keeps_one_per_actors_category_and_date():
+    first = code_body("وأجرى لافروف اتصالا هاتفيا مع فيدان.")
+    again = code_body("وبحث لافروف مع فيدان الأزمة.")
+    merged = merge_actions(first, again)
+    assert len(merged) == 1 and merged[0].actor2.canonical == "Hakan Fidan"
+
+
+def test_non_arabic_articles_have_no_actions():
+    assert code(Article(id="e", source="s", body="Lavrov called Fidan on Saturday.", language="en")) == []
