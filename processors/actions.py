@@ -18,6 +18,7 @@ Only triggers with at least one actor become actions.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -28,6 +29,7 @@ from processors.arabic import original_offset, proclitic_readings
 from processors.registry import Canonical, Registry
 from schemas import Action, ActorRef, EnrichedArticle, Entity, NormalizedArticle, NormalizedField, Trigger
 
+PROCLITICS = ("", "و", "ف", "ب", "ك", "ل", "وب", "وك", "ول", "فب", "فك", "فل")
 PAST_SUFFIXES = ("", "ت", "ا", "تا", "وا")
 PRESENT_FORMS = (("ي", ""), ("ت", ""), ("ي", "ان"), ("ت", "ان"), ("ي", "ون"))
 CUE_WINDOW = 3  # words before a trigger searched for negation, future, condition or wish
@@ -79,6 +81,13 @@ class ActionCoder:
             for form in item.get("forms", ()):
                 self._add(match_form(form), Entry(item["plover"], item["cameo"], True, 0))
         self._longest = max(len(words) for words in self._triggers)
+        # The first word of each trigger with the proclitics it may carry, to its readings.
+        self._openers: dict[str, list[tuple[str, int]]] = {}
+        for words in self._triggers:
+            for proclitic in PROCLITICS:
+                self._openers.setdefault(proclitic + words[0], [])
+                if (words[0], len(proclitic)) not in self._openers[proclitic + words[0]]:
+                    self._openers[proclitic + words[0]].append((words[0], len(proclitic)))
         self._futures = frozenset("س" + match_form(p + present.split("|")[1] + s)
                                   for item in raw["triggers"] for present in item.get("verbs", ())
                                   for p, s in PRESENT_FORMS)
@@ -114,9 +123,11 @@ class ActionCoder:
         tokens = normalized.tokens
         placed = self._place(tokens, entities)
         actions = []
+        starts = [t.start for t in tokens]
+        ends = [t.end for t in tokens]
         for sentence in normalized.sentences:
-            first = next((i for i, t in enumerate(tokens) if t.start >= sentence.start), len(tokens))
-            last = next((i for i in range(len(tokens) - 1, -1, -1) if tokens[i].end <= sentence.end), -1)
+            first = bisect_left(starts, sentence.start)
+            last = bisect_right(ends, sentence.end) - 1
             in_sentence = [p for p in placed if first <= p.first and p.last <= last]
             sentence_date = next((d.date for d in dates if sentence.start <= d.start < sentence.end), None)
             i = first
@@ -139,17 +150,19 @@ class ActionCoder:
 
     def _trigger_at(self, tokens, i: int, last: int) -> tuple[Entry, bool] | None:
         """The longest trigger starting at token ``i``, and whether its proclitic is a purpose «ل»."""
+        token = tokens[i]
+        readings = self._openers.get(token.norm)
+        if readings is None and token.base != token.norm:
+            readings = self._openers.get(token.base)
+            readings = [(form, 0) for form, prefix in readings if not prefix] if readings else None
+        if not readings:
+            return None
         for size in range(min(self._longest, last - i + 1), 0, -1):
             rest = tuple(t.norm for t in tokens[i + 1:i + size])
-            for form, prefix in proclitic_readings(tokens[i].norm):
+            for form, prefix in readings:
                 entry = self._triggers.get((form, *rest))
                 if entry is not None and entry.words == size:
-                    purpose = prefix > 0 and "ل" in tokens[i].norm[:prefix]
-                    return entry, purpose
-                base = tokens[i].base
-                entry = self._triggers.get((base, *rest)) if base != form else None
-                if entry is not None and entry.words == size:
-                    return entry, False
+                    return entry, "ل" in token.norm[:prefix]
         return None
 
     def _happened(self, tokens, i: int, first: int) -> bool:
@@ -237,10 +250,12 @@ class ActionCoder:
 
     def _place(self, tokens, entities: Sequence[Entity]) -> list[Placed]:
         placed = []
+        starts = [t.start for t in tokens]
+        ends = [t.end for t in tokens]
         for entity in entities:
-            first = next((i for i, t in enumerate(tokens) if t.end > entity.start), None)
-            last = next((i for i in range(len(tokens) - 1, -1, -1) if tokens[i].start < entity.end), None)
-            if first is not None and last is not None and first <= last:
+            first = bisect_right(ends, entity.start)  # the first token ending after the entity starts
+            last = bisect_left(starts, entity.end) - 1  # the last token starting before it ends
+            if 0 <= first <= last < len(tokens):
                 placed.append(Placed(entity, first, last, self._entities.get(entity.entity_id)))
         return placed
 

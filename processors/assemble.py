@@ -4,8 +4,8 @@
   article it copies.
 - Any other article is scored against the open events that share one of its
   heaviest terms or one of its entities (the candidates):
-  ``0.6·cos(title+lead) + 0.2·cos(body) + 0.2·Jaccard(entities)``, times a time decay
-  ``exp(-Δt / 48 h)``, against each event's centroids. It joins the best event scoring
+  ``0.7·cos(title+lead) + 0.1·cos(body) + 0.2·Jaccard(entities)``, times a time decay
+  ``exp(-Δt / 96 h)``, against each event's centroids. It joins the best event scoring
   at least ``threshold``; otherwise it opens one. The weights, the decay and the
   threshold were tuned on the labelled dev days (README, "Event clustering").
 - The event's record gathers the articles, sources, top entities and the actions,
@@ -51,8 +51,8 @@ class EventAssembler:
 
     name = "assemble"
 
-    def __init__(self, *, threshold: float = 0.2, window: timedelta = timedelta(hours=48),
-                 decay: timedelta = timedelta(hours=48), weights: tuple[float, float, float] = (0.6, 0.2, 0.2)) -> None:
+    def __init__(self, *, threshold: float = 0.24, window: timedelta = timedelta(hours=48),
+                 decay: timedelta = timedelta(hours=96), weights: tuple[float, float, float] = (0.7, 0.1, 0.2)) -> None:
         self.threshold = threshold
         self.window_s = int(window.total_seconds())
         self.decay_s = decay.total_seconds()
@@ -82,7 +82,7 @@ class EventAssembler:
         if target is None:
             target = event_id_for(article.id)
             record = {"event": self._open(target, article).model_dump(mode="json"),
-                      "lead": {}, "body": {}, "entities": [], "last": now}
+                      "lead": {}, "body": {}, "norms": [0.0, 0.0], "entities": [], "last": now}
         else:
             record = state[f"e:{target}"]
             record["event"] = self._join(Event.model_validate(record["event"]), article).model_dump(mode="json")
@@ -117,8 +117,8 @@ class EventAssembler:
         shared = entities & set(record["entities"])
         union = entities | set(record["entities"])
         terms = article.terms or NO_TERMS
-        score = (w_lead * _cosine(terms.lead, record["lead"])
-                 + w_body * _cosine(terms.body, record["body"])
+        score = (w_lead * _cosine(terms.lead, record["lead"], record["norms"][0])
+                 + w_body * _cosine(terms.body, record["body"], record["norms"][1])
                  + w_entities * (len(shared) / len(union) if union else 0.0))
         return score * math.exp(-max(0, now - record["last"]) / self.decay_s)
 
@@ -143,6 +143,7 @@ class EventAssembler:
                 centroid[term] = round(centroid.get(term, 0.0) + weight, 5)
             if len(centroid) > CENTROID_TERMS:
                 record[name] = dict(sorted(centroid.items(), key=lambda item: (-item[1], item[0]))[:CENTROID_TERMS])
+        record["norms"] = [math.sqrt(sum(w * w for w in record[name].values())) for name in ("lead", "body")]
         record["entities"] = list(dict.fromkeys([*record["entities"], *sorted(_entity_ids(article))]))[-EVENT_ENTITIES:]
 
     def _open(self, event_id: str, article: EnrichedArticle | Duplicate) -> Event:
@@ -207,12 +208,11 @@ class EventAssembler:
             state[CLOCK_KEY] = [max(current, newest_slice), max(now, newest_time)]
 
 
-def _cosine(vector: dict[str, float], centroid: dict[str, float]) -> float:
-    """Cosine of a unit vector with a centroid (a sum of unit vectors)."""
-    if not centroid:
+def _cosine(vector: dict[str, float], centroid: dict[str, float], norm: float) -> float:
+    """Cosine of a unit vector with a centroid (a sum of unit vectors) of length ``norm``."""
+    if not norm:
         return 0.0
-    norm = math.sqrt(sum(w * w for w in centroid.values()))
-    return sum(w * centroid.get(term, 0.0) for term, w in vector.items()) / norm
+    return sum(w * centroid[term] for term, w in vector.items() if term in centroid) / norm
 
 
 def _title(article: EnrichedArticle | Duplicate) -> str:

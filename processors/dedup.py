@@ -76,7 +76,7 @@ class Deduplicator:
                state: MutableMapping[str, Any]) -> Verdict:
         for slice_ in slices:
             exact = state.get(f"x:{slice_}:{digest}")
-            if exact is not None and abs(now - exact[1]) <= self.window_s:
+            if exact is not None and exact[0] != article.id and abs(now - exact[1]) <= self.window_s:
                 return Verdict("exact", exact[0], 1.0)
 
         signature = self.signature(article)
@@ -94,6 +94,8 @@ class Deduplicator:
                     similarity = float(np.mean(np.asarray(stored[2], dtype=np.uint64) == signature))
                     if similarity >= self.threshold and (best is None or similarity > best[0]):
                         best = (similarity, stored[1])
+        if best is not None and best[1] == article.id:  # an earlier version of this same article
+            best = None
         root = best[1] if best else article.id
         state[f"x:{current}:{digest}"] = [root, now]
         if signature is not None:

@@ -260,6 +260,8 @@ class DeadLetter(Contract):
     error: str = Field(description="The human-readable detail.")
     original: str = Field(description="The record's bytes: text when valid UTF-8, otherwise base64.")
     original_encoding: Literal["utf-8", "base64"]
+    original_size: int | None = Field(default=None, ge=0, description="The record's size in bytes.")
+    truncated: bool = Field(default=False, description="Only the first bytes are kept: the record was over the size limit.")
     article_id: str | None
     topic: str | None = Field(default=None, description="The topic read from (the input file for `akhbar run`).")
     partition: int | None = None

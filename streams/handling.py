@@ -38,6 +38,10 @@ class Origin:
 def handle(stage: Stage, raw: bytes, state: MutableMapping[str, Any] | None,
            origin: Origin = Origin()) -> list[Output]:
     """The stage's outputs for ``raw``, or a single dead letter."""
+    limit = stage.max_input_bytes
+    if limit is not None and len(raw) > limit:
+        return [dead_letter(stage.name, "too_large", f"{len(raw)} bytes, over the limit of {limit}", raw, origin,
+                            keep=limit)]
     try:
         record = stage.input_model.from_json(raw)
     except orjson.JSONDecodeError as exc:
@@ -54,19 +58,23 @@ def handle(stage: Stage, raw: bytes, state: MutableMapping[str, Any] | None,
         return [dead_letter(stage.name, "processing_error", f"{type(exc).__name__}: {exc}", raw, origin)]
 
 
-def dead_letter(stage: str, reason: str, error: str, raw: bytes, origin: Origin = Origin()) -> Output:
-    """A ``DeadLetter`` output carrying ``raw`` as received."""
+def dead_letter(stage: str, reason: str, error: str, raw: bytes, origin: Origin = Origin(),
+                keep: int | None = None) -> Output:
+    """A ``DeadLetter`` output carrying ``raw`` as received (its first ``keep`` bytes, if given)."""
+    kept = raw if keep is None else raw[:keep]
     try:
-        original, encoding = raw.decode("utf-8"), "utf-8"
+        original, encoding = kept.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        original, encoding = base64.b64encode(raw).decode("ascii"), "base64"
-    article_id = _article_id(raw)
+        original, encoding = base64.b64encode(kept).decode("ascii"), "base64"
+    article_id = _article_id(raw) if keep is None else None
     letter = DeadLetter(
         stage=stage,
         reason=reason,
         error=error[:ERROR_CHARS],
         original=original,
         original_encoding=encoding,
+        original_size=len(raw),
+        truncated=len(kept) < len(raw),
         article_id=article_id,
         topic=origin.topic,
         partition=origin.partition,

@@ -35,11 +35,14 @@ class Settings:
     # Duplicates are looked for among the articles of this many hours, at this similarity.
     dedup_window_h: float = 72.0
     dedup_threshold: float = 0.6
+    # An article record larger than this is a dead letter ("too_large"), kept truncated; the
+    # default keeps every message, dead letters included, under Kafka's 1 MB default limit.
+    max_article_bytes: int = 512 * 1024
     # Event clustering: document frequencies for TF-IDF (`akhbar train idf` fits a file; empty: the
     # shipped ANERcorp ones), the score an article needs to join an open event, and how long an
     # event stays open after its last article.
     idf_file: str = ""
-    event_threshold: float = 0.2
+    event_threshold: float = 0.24
     event_window_h: float = 48.0
     # Against Tansu, set 1: its ListOffsets is wrong for multi-record batches,
     # which corrupts Faust table recovery.

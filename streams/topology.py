@@ -84,6 +84,7 @@ class Stage:
     input_model: type[Contract]
     process: Callable[[Any, MutableMapping[str, Any] | None], list[Output]]
     state: StateSpec | None = None
+    max_input_bytes: int | None = None  # larger records are dead letters, kept truncated to this size
 
 
 def entity_tagger(settings: Settings) -> NerTagger | CamelBertTagger:
@@ -135,7 +136,8 @@ def build_stages(settings: Settings) -> tuple[Stage, ...]:
 
     events = StateSpec("events")
     return (
-        Stage(normalizer.name, "raw", ("normalized",), Article, normalize),
+        Stage(normalizer.name, "raw", ("normalized",), Article, normalize,
+              max_input_bytes=settings.max_article_bytes),
         Stage(deduplicator.name, "normalized", ("distinct", "duplicates"), NormalizedArticle, dedup,
               StateSpec("dedup")),
         Stage(extractor.name, "distinct", ("enriched",), NormalizedArticle, extract),

@@ -5,19 +5,24 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from processors import Deduplicator, EntityExtractor, Gazetteer, Normalizer
+from processors import ActionCoder, Deduplicator, EntityExtractor, EventAssembler, Gazetteer, Normalizer
 from processors.ner import NerTagger
 from processors.registry import load_registry
+from processors.terms import DocumentFrequencies, TermWeigher
 from schemas import Article
 
 NORMALIZER = Normalizer()
 REGISTRY = load_registry()
 EXTRACTOR = EntityExtractor(REGISTRY, Gazetteer.from_registry(REGISTRY, NORMALIZER.match_form), NerTagger(),
                             NORMALIZER.match_form)
+CODER = ActionCoder(REGISTRY, NORMALIZER.match_form)
+WEIGHER = TermWeigher(DocumentFrequencies.load())
+WORDS = ["لافروف", "فيدان", "اتصالا", "مع", "بنظيره", "استقبل", "هجوم", "لم", "سيزور", "برئاسة", "بين", "و"]
 ARABIC = st.sampled_from(list("ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأؤإئىةـًٌٍَُِّْ٠١٢٣ ،.؟\n")
                          + ["\u200f", "\u202e", "\u200d", "\x00", "<b>", "&amp;", "ﻻ", "ی", "ک"])
 TEXT = st.one_of(st.text(min_size=1, max_size=300),
-                 st.lists(ARABIC, min_size=1, max_size=200).map("".join))
+                 st.lists(ARABIC, min_size=1, max_size=200).map("".join),
+                 st.lists(st.one_of(ARABIC, st.sampled_from(WORDS)), min_size=1, max_size=60).map(" ".join))
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -49,3 +54,22 @@ def test_extraction_and_dedup_never_raise_and_entities_are_slices(body, title):
     for entity in EXTRACTOR(normalized).entities:
         source = body if entity.field == "body" else title
         assert source[entity.start:entity.end] == entity.text and entity.start < entity.end
+
+
+@PROPERTY_SETTINGS
+@given(bodies=st.lists(TEXT, min_size=1, max_size=4), title=st.one_of(st.none(), TEXT))
+def test_actions_and_assembly_never_raise_and_triggers_are_slices(bodies, title):
+    state: dict = {}
+    assembler = EventAssembler()
+    for n, body in enumerate(bodies):
+        if not body.strip():
+            continue
+        normalized = NORMALIZER(Article(id=f"p{n}", source="s", title=title, body=body,
+                                        published_at=f"2024-11-30T1{n}:00:00"))
+        enriched = WEIGHER(normalized, CODER(normalized, EXTRACTOR(normalized)))
+        for action in enriched.actions:
+            source = body if action.trigger.field == "body" else title
+            assert source[action.trigger.start:action.trigger.end] == action.trigger.text
+            assert action.trigger.start < action.trigger.end
+        event, mention = assembler(enriched, state)
+        assert mention.article_id in event.article_ids
