@@ -5,6 +5,7 @@ from __future__ import annotations
 import faust
 
 from streams.agents import attach_agents
+from streams.security import faust_credentials
 from streams.settings import Settings
 
 
@@ -13,6 +14,7 @@ def create_app(settings: Settings) -> faust.App:
     app = faust.App(
         settings.app_id,
         broker=f"kafka://{settings.kafka_bootstrap}",
+        broker_credentials=faust_credentials(settings),
         processing_guarantee="at_least_once",
         key_serializer="raw",
         value_serializer="raw",

@@ -13,14 +13,16 @@ from streams.settings import Settings
 
 
 class AkhbarGroup(click.Group):
-    """Turns a missing optional model into a clear message and exit code 2, not a traceback."""
+    """Turns a missing optional model or unusable security settings into a clear message and
+    exit code 2, not a traceback."""
 
     def invoke(self, ctx: click.Context):
         from processors.errors import BackendUnavailable
+        from streams.security import SecurityConfigError
 
         try:
             return super().invoke(ctx)
-        except BackendUnavailable as exc:
+        except (BackendUnavailable, SecurityConfigError) as exc:
             click.echo(f"akhbar: {exc}", err=True)
             ctx.exit(2)
 

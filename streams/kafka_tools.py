@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from schemas import Article
 from streams.handling import describe_error
+from streams.security import kafka_python_options
 from streams.settings import Settings
 from streams.topology import TOPICS, partitions
 
@@ -30,7 +31,7 @@ def create_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
     Returns the names that were created; existing topics are left as they are.
     """
     admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id=CLIENT_ID,
-                             request_timeout_ms=int(timeout_s * 1000))
+                             request_timeout_ms=int(timeout_s * 1000), **kafka_python_options(settings))
     created = []
     try:
         existing = set(admin.list_topics())
@@ -95,7 +96,7 @@ def produce(settings: Settings, paths: list[Path], *, topic: str | None = None,
     report = ProduceReport()
     producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, client_id=CLIENT_ID, acks="all",
                              linger_ms=20, batch_size=max(settings.producer_batch_bytes, 1),
-                             retries=5)
+                             retries=5, **kafka_python_options(settings))
     total = sum(path.stat().st_size for path in files)
     try:
         with Progress(disable=not progress, transient=True, console=None) as bar:
@@ -121,7 +122,7 @@ def _reader(settings: Settings, topic: str, *, from_beginning: bool, **options) 
     """A consumer outside any group that commits nothing: it only reads."""
     return KafkaConsumer(topic, bootstrap_servers=settings.kafka_bootstrap, client_id=CLIENT_ID, group_id=None,
                          enable_auto_commit=False, auto_offset_reset="earliest" if from_beginning else "latest",
-                         **options)
+                         **kafka_python_options(settings), **options)
 
 
 def consume(settings: Settings, topic: str, *, from_beginning: bool = True, max_records: int | None = None,

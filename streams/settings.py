@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,16 @@ class Settings:
     idf_file: str = ""
     event_threshold: float = 0.24
     event_window_h: float = 48.0
+    # Connection security, for the Faust worker and the kafka-python tools alike (streams/security.py):
+    # PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL; CA and client certificate files; SASL PLAIN or
+    # SCRAM-SHA-256/512. The password comes from the environment only and never shows in a repr.
+    security_protocol: str = "PLAINTEXT"
+    ssl_cafile: str = ""
+    ssl_certfile: str = ""
+    ssl_keyfile: str = ""
+    sasl_mechanism: str = "PLAIN"
+    sasl_username: str = ""
+    sasl_password: str = field(default="", repr=False)
     # Against Tansu, set 1: its ListOffsets is wrong for multi-record batches,
     # which corrupts Faust table recovery.
     producer_batch_bytes: int = 16384
@@ -52,10 +62,10 @@ class Settings:
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         values = {}
-        for field in fields(cls):
-            raw = env.get(f"AKHBAR_{field.name.upper()}")
+        for setting in fields(cls):
+            raw = env.get(f"AKHBAR_{setting.name.upper()}")
             if raw is not None and raw != "":
-                values[field.name] = type(getattr(cls, field.name))(raw)
+                values[setting.name] = type(setting.default)(raw)
         return cls(**values)
 
     def topic(self, role: str) -> str:
