@@ -85,7 +85,11 @@ class EventAssembler:
                       "lead": {}, "body": {}, "norms": [0.0, 0.0], "entities": [], "last": now}
         else:
             record = state[f"e:{target}"]
-            record["event"] = self._join(Event.model_validate(record["event"]), article).model_dump(mode="json")
+            event = Event.model_validate(record["event"])
+            if article.id in event.article_ids:  # a replay after a crash between the two writes below
+                state[f"a:{article.id}"] = [target, now, relation, similarity]
+                return event, self._mention(article, target, relation, similarity)
+            record["event"] = self._join(event, article).model_dump(mode="json")
             record["last"] = max(record["last"], now)
         if isinstance(article, EnrichedArticle):
             self._absorb(record, article)

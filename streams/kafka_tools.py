@@ -118,7 +118,7 @@ def produce(settings: Settings, paths: list[Path], *, topic: str | None = None,
     return report
 
 
-def _reader(settings: Settings, topic: str, *, from_beginning: bool, **options) -> KafkaConsumer:
+def reader(settings: Settings, topic: str, *, from_beginning: bool, **options) -> KafkaConsumer:
     """A consumer outside any group that commits nothing: it only reads."""
     return KafkaConsumer(topic, bootstrap_servers=settings.kafka_bootstrap, client_id=CLIENT_ID, group_id=None,
                          enable_auto_commit=False, auto_offset_reset="earliest" if from_beginning else "latest",
@@ -128,7 +128,7 @@ def _reader(settings: Settings, topic: str, *, from_beginning: bool, **options) 
 def consume(settings: Settings, topic: str, *, from_beginning: bool = True, max_records: int | None = None,
             timeout_s: float = 10.0) -> Iterator[bytes]:
     """The values of ``topic``, until ``max_records`` or ``timeout_s`` without a new record."""
-    consumer = _reader(settings, topic, from_beginning=from_beginning, consumer_timeout_ms=int(timeout_s * 1000))
+    consumer = reader(settings, topic, from_beginning=from_beginning, consumer_timeout_ms=int(timeout_s * 1000))
     try:
         count = 0
         for record in consumer:
@@ -143,7 +143,7 @@ def consume(settings: Settings, topic: str, *, from_beginning: bool = True, max_
 def wait_for(settings: Settings, topic: str, done, timeout_s: float) -> list[bytes]:
     """Read ``topic`` from the beginning until ``done(values)`` holds or ``timeout_s`` passes."""
     deadline = time.monotonic() + timeout_s
-    consumer = _reader(settings, topic, from_beginning=True)
+    consumer = reader(settings, topic, from_beginning=True)
     values: list[bytes] = []
     try:
         while time.monotonic() < deadline and not done(values):
