@@ -1,0 +1,234 @@
+"""Benchmark: the whole pipeline in process and streaming, on the dev stream.
+
+    python benchmarks/pipeline.py [STREAM] [--stream-limit N] [--skip-streaming]
+
+Prints one table:
+- each stage's cost in process (µs per article) and the in-process throughput, with the
+  peak RSS and the RSS at each tenth of the stream (flat when state expires);
+- streaming end-to-end articles/s on a fresh local broker with 1 and 2 workers, against a
+  Faust passthrough agent on the same messages (this machine's transport ceiling);
+- produce→event latency p50 and p99 at a fixed offered rate of half the 1-worker maximum.
+
+Streaming runs on the first ``--stream-limit`` articles (the broker keeps them in memory).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import orjson
+from kafka import KafkaProducer
+from rich.console import Console
+from rich.table import Table
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from streams.broker import LocalBroker, free_port  # noqa: E402
+from streams.handling import handle  # noqa: E402
+from streams.kafka_tools import create_topics, reader  # noqa: E402
+from streams.settings import Settings  # noqa: E402
+from streams.topology import TOPICS, build_stages  # noqa: E402
+
+DEFAULT_STREAM = REPO.parent / "shared" / "data" / "news" / "dev_stream.jsonl"
+PASSTHROUGH = REPO / "benchmarks" / "passthrough.py"
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def in_process(lines: list[bytes]) -> tuple[dict[str, float], float, float, list[float]]:
+    """µs per article of each stage, articles/s, peak RSS (MB) and RSS at each tenth."""
+    stages = build_stages(Settings())
+    by_source = {stage.source: stage for stage in stages}
+    states = {s.state.name: {} for s in stages if s.state is not None}
+    spent: Counter = Counter()
+    count: Counter = Counter()
+    samples = []
+    started = time.perf_counter()
+    for n, line in enumerate(lines):
+        pending = [("raw", line)]
+        while pending:
+            role, value = pending.pop()
+            stage = by_source.get(role)
+            if stage is None:
+                continue
+            state = states[stage.state.name] if stage.state is not None else None
+            t0 = time.perf_counter()
+            outputs = handle(stage, value, state)
+            encoded = [(o.topic, o.value.to_json()) for o in outputs]
+            spent[stage.name] += time.perf_counter() - t0
+            count[stage.name] += 1
+            pending += encoded
+        if (n + 1) % max(len(lines) // 10, 1) == 0:
+            samples.append(rss_mb())
+    elapsed = time.perf_counter() - started
+    costs = {name: spent[name] / count[name] * 1e6 for name in spent}
+    return costs, len(lines) / elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, samples
+
+
+def worker_env(bootstrap: str, tag: str, data_dir: Path) -> dict[str, str]:
+    env = {**os.environ, "AKHBAR_KAFKA_BOOTSTRAP": bootstrap, "AKHBAR_APP_ID": f"bench-{tag}",
+           "AKHBAR_PARTITIONS": "2", "AKHBAR_SESSION_TIMEOUT_S": "6", "AKHBAR_PRODUCER_BATCH_BYTES": "1",
+           "AKHBAR_DATA_DIR": str(data_dir), "AKHBAR_LOG_LEVEL": "warning"}
+    for spec in TOPICS:
+        env[f"AKHBAR_TOPIC_{spec.role.upper()}"] = f"{tag}.{spec.role}"
+    return env
+
+
+def start_workers(command: list[str], env: dict[str, str], n: int, log_dir: Path) -> list[subprocess.Popen]:
+    workers = []
+    for i in range(n):
+        port_env = {**env, "AKHBAR_WEB_PORT": str(free_port()), "AKHBAR_DATA_DIR": f"{env['AKHBAR_DATA_DIR']}-{i}"}
+        log = open(log_dir / f"{env['AKHBAR_APP_ID']}-{i}.log", "wb")
+        workers.append(subprocess.Popen(command, env=port_env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO))
+    return workers
+
+
+def stop(workers: list[subprocess.Popen]) -> None:
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        try:
+            worker.wait(20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def article_key(line: bytes) -> bytes | None:
+    try:
+        record_id = orjson.loads(line).get("id")
+    except (orjson.JSONDecodeError, AttributeError):
+        return None
+    return record_id.encode() if isinstance(record_id, str) else None
+
+
+def produce(settings: Settings, lines: list[bytes], rate: float | None = None) -> None:
+    producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", linger_ms=5)
+    started = time.perf_counter()
+    for n, line in enumerate(lines):
+        if rate is not None:
+            delay = started + n / rate - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+        producer.send(settings.topic_raw, key=article_key(line), value=line)
+    producer.flush()
+    producer.close()
+
+
+def drain(settings: Settings, roles: tuple[str, ...], expected: int, timeout_s: float,
+          workers: list[subprocess.Popen] = ()) -> list:
+    """Records of ``roles`` until ``expected`` of them have arrived (or a worker died)."""
+    consumer = reader(settings, settings.topic(roles[0]), from_beginning=True)
+    consumer.subscribe([settings.topic(role) for role in roles])
+    records = []
+    deadline = time.monotonic() + timeout_s
+    try:
+        while len(records) < expected and time.monotonic() < deadline:
+            if any(worker.poll() is not None for worker in workers):
+                raise RuntimeError(f"a worker exited; see its log in {settings.data_dir}/..")
+            for batch in consumer.poll(timeout_ms=500).values():
+                records += batch
+    finally:
+        consumer.close()
+    return records
+
+
+def streaming(broker: str, lines: list[bytes], workers: int, tag: str, work: Path,
+              rate: float | None = None) -> tuple[float, list[float]]:
+    """(articles/s from first produce to last result, produce→mention latencies in ms)."""
+    env = worker_env(broker, tag, work / tag)
+    settings = Settings.from_env(env)
+    create_topics(settings)
+    procs = start_workers([sys.executable, "-m", "streams", "worker"], env, workers, work)
+    try:
+        time.sleep(12)  # group join (about session_timeout/2 on Tansu) and table recovery
+        started = time.perf_counter()
+        produce(settings, lines, rate)
+        # Each article ends as a mention (enriched or duplicate) or a dead letter.
+        results = drain(settings, ("mentions", "dlq"), len(lines), timeout_s=1800, workers=procs)
+        elapsed = time.perf_counter() - started
+        raw = {r.key: r.timestamp for r in drain(settings, ("raw",), len(lines), 60)}
+        latencies = [r.timestamp - raw[r.key] for r in results if r.topic == settings.topic_mentions
+                     and r.key in raw]
+        return len(results) / elapsed, latencies
+    finally:
+        stop(procs)
+
+
+def passthrough(broker: str, lines: list[bytes], work: Path) -> float:
+    env = worker_env(broker, "pass", work / "pass")
+    settings = Settings.from_env(env)
+    create_topics(settings)
+    procs = start_workers([sys.executable, str(PASSTHROUGH), "worker", "-l", "warn"], env, 1, work)
+    try:
+        time.sleep(12)
+        started = time.perf_counter()
+        produce(settings, lines)
+        results = drain(settings, ("normalized",), len(lines), timeout_s=900, workers=procs)
+        return len(results) / (time.perf_counter() - started)
+    finally:
+        stop(procs)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("stream", nargs="?", type=Path, default=DEFAULT_STREAM)
+    parser.add_argument("--limit", type=int, default=None, help="articles run in process (default: all)")
+    parser.add_argument("--stream-limit", type=int, default=2000, help="articles sent through the broker")
+    parser.add_argument("--skip-streaming", action="store_true")
+    args = parser.parse_args()
+    lines = [line for line in args.stream.read_bytes().splitlines() if line.strip()][:args.limit]
+
+    costs, in_rate, peak, samples = in_process(lines)
+    table = Table(title=f"Akhbar pipeline benchmark, {date.today()}, {platform.machine()}, "
+                        f"{os.cpu_count()} cores, Python {platform.python_version()}")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for name, micros in costs.items():
+        table.add_row(f"in process: {name}", f"{micros:,.0f} µs/article")
+    table.add_row(f"in process: whole pipeline ({len(lines):,} articles)", f"{in_rate:,.1f} articles/s")
+    table.add_row("in process: peak RSS", f"{peak:,.0f} MB")
+    table.add_row("in process: RSS at each tenth", " ".join(f"{mb:,.0f}" for mb in samples) + " MB")
+
+    if not args.skip_streaming:
+        stream_lines = lines[:args.stream_limit]
+        work = Path(os.environ.get("TMPDIR", "/tmp")) / f"akhbar-bench-{os.getpid()}"
+        work.mkdir(parents=True, exist_ok=True)
+        with LocalBroker(log_path=work / "broker.log") as broker:
+            ceiling = passthrough(broker.bootstrap, stream_lines, work)
+            one, _ = streaming(broker.bootstrap, stream_lines, 1, "one", work)
+            two, _ = streaming(broker.bootstrap, stream_lines, 2, "two", work)
+            rate = one / 2
+            _, latencies = streaming(broker.bootstrap, stream_lines, 1, "latency", work, rate=rate)
+        table.add_row(f"streaming: Faust passthrough agent ({len(stream_lines):,} articles)",
+                      f"{ceiling:,.1f} articles/s")
+        table.add_row("streaming: pipeline, 1 worker", f"{one:,.1f} articles/s ({one / in_rate:.0%} of in process)")
+        table.add_row("streaming: pipeline, 2 workers", f"{two:,.1f} articles/s ({two / in_rate:.0%} of in process)")
+        table.add_row("streaming: pipeline / passthrough, 1 worker", f"{one / ceiling:.1%}")
+        table.add_row(f"streaming: produce→event latency at {rate:,.1f} articles/s",
+                      f"p50 {percentile(latencies, 0.5):,.0f} ms, p99 {percentile(latencies, 0.99):,.0f} ms")
+    Console().print(table)
+
+
+if __name__ == "__main__":
+    main()
