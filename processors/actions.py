@@ -27,7 +27,15 @@ import orjson
 
 from processors.arabic import original_offset, proclitic_readings
 from processors.registry import Canonical, Registry
-from schemas import Action, ActorRef, EnrichedArticle, Entity, NormalizedArticle, NormalizedField, Trigger
+from schemas import (
+    Action,
+    ActorRef,
+    EnrichedArticle,
+    Entity,
+    NormalizedArticle,
+    NormalizedField,
+    Trigger,
+)
 
 PROCLITICS = ("", "و", "ف", "ب", "ك", "ل", "وب", "وك", "ول", "فب", "فك", "فل")
 PAST_SUFFIXES = ("", "ت", "ا", "تا", "وا")

@@ -29,6 +29,7 @@ from datetime import timedelta
 from typing import Any
 
 from processors.actions import merge_actions
+from processors.clock import advance, stream_time
 from processors.normalize import instant
 from schemas import Duplicate, EnrichedArticle, Event, EventEntity, Mention, Terms
 
@@ -37,7 +38,6 @@ CANDIDATE_TERMS = 10  # an article's heaviest lead terms that index it and find 
 POSTING_SIZE = 64  # the most recent events kept per term or entity
 CENTROID_TERMS = 150  # the heaviest terms kept of an event's centroid
 EVENT_ENTITIES = 60
-CLOCK_KEY = "clock"
 NO_TERMS = Terms(lead={}, body={})
 
 
@@ -65,7 +65,7 @@ class EventAssembler:
             event = Event.model_validate(state[f"e:{assigned[0]}"]["event"]) if f"e:{assigned[0]}" in state else None
             if event is not None:
                 return event, self._mention(article, event.event_id, assigned[2], assigned[3])
-        now = self._time(article, state)
+        now = stream_time(article.published, state)
         current = now // self.window_s
         self._expire(current, now, state)
 
@@ -190,27 +190,16 @@ class EventAssembler:
         return Mention(article_id=article.id, event_id=event_id, source=article.article.source,
                        published=article.published, relation=relation, similarity=similarity)
 
-    def _time(self, article: EnrichedArticle | Duplicate, state: MutableMapping[str, Any]) -> int:
-        """The publication time in epoch seconds; else the newest seen."""
-        if article.published is not None:
-            return int(instant(article.published))
-        clock = state.get(CLOCK_KEY)
-        return clock[1] if clock else 0
-
     def _expire(self, current: int, now: int, state: MutableMapping[str, Any]) -> None:
-        clock = state.get(CLOCK_KEY)
-        newest_slice, newest_time = clock if clock else (current, now)
-        if current > newest_slice:
-            horizon = now - 2 * self.window_s
-            for key in list(state):
-                kind = key.split(":", 1)[0]
-                if ((kind == "p" and int(key.split(":")[1]) < current - 1)
-                        or (kind == "e" and state[key]["last"] < horizon)
-                        or (kind == "a" and state[key][1] < horizon)):
-                    del state[key]
-        if clock is None or current > newest_slice or now > newest_time:
-            state[CLOCK_KEY] = [max(current, newest_slice), max(now, newest_time)]
-
+        if not advance(state, current, now):
+            return
+        horizon = now - 2 * self.window_s
+        for key in list(state):
+            kind = key.split(":", 1)[0]
+            if ((kind == "p" and int(key.split(":")[1]) < current - 1)
+                    or (kind == "e" and state[key]["last"] < horizon)
+                    or (kind == "a" and state[key][1] < horizon)):
+                del state[key]
 
 def _cosine(vector: dict[str, float], centroid: dict[str, float], norm: float) -> float:
     """Cosine of a unit vector with a centroid (a sum of unit vectors) of length ``norm``."""

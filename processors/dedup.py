@@ -24,10 +24,8 @@ from typing import Any
 import numpy as np
 from datasketch import MinHash
 
-from processors.normalize import instant
+from processors.clock import CLOCK_KEY, advance, stream_time
 from schemas import NormalizedArticle
-
-CLOCK_KEY = "clock"
 
 
 @dataclass(frozen=True)
@@ -58,7 +56,7 @@ class Deduplicator:
         self._template = MinHash(num_perm=num_perm, seed=seed, hashfunc=zlib.crc32)
 
     def __call__(self, article: NormalizedArticle, state: MutableMapping[str, Any]) -> Verdict:
-        now = self._event_time(article, state)
+        now = stream_time(article.published, state)
         current = now // self.window_s
         self._expire(current, now, state)
         slices = (current, current - 1)
@@ -127,19 +125,7 @@ class Deduplicator:
             keys += [f"b:{slice_}:{band}:{band_hash}" for slice_ in slices]
         return keys
 
-    def _event_time(self, article: NormalizedArticle, state: MutableMapping[str, Any]) -> int:
-        """The publication time in epoch seconds (naive times read as UTC); else the newest seen."""
-        if article.published is not None:
-            return int(instant(article.published))
-        clock = state.get(CLOCK_KEY)
-        return clock[1] if clock else 0
-
     def _expire(self, current: int, now: int, state: MutableMapping[str, Any]) -> None:
-        clock = state.get(CLOCK_KEY)
-        newest_slice, newest_time = clock if clock else (current, now)
-        if current > newest_slice:
-            stale = [key for key in state if key != CLOCK_KEY and int(key.split(":")[1]) < current - 1]
-            for key in stale:
+        if advance(state, current, now):
+            for key in [key for key in state if key != CLOCK_KEY and int(key.split(":")[1]) < current - 1]:
                 del state[key]
-        if clock is None or current > newest_slice or now > newest_time:
-            state[CLOCK_KEY] = [max(current, newest_slice), max(now, newest_time)]

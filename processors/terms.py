@@ -4,8 +4,8 @@ fitted on a background corpus.
 The document frequencies are a file, not state: the stream learns nothing at run time,
 so a replay weighs an article exactly as the first run did. Akhbar ships frequencies
 derived from the wordfreq package's Arabic word list (``data/idf-wordfreq.json``,
-built by ``akhbar train idf --wordfreq``); a deployment that fits its own archive
-(``akhbar train idf ARCHIVE``, then ``AKHBAR_IDF_FILE``) clusters better: see the README.
+built by ``akhbar train idf --wordfreq``); a deployment can fit its own archive
+(``akhbar train idf ARCHIVE``, then ``AKHBAR_IDF_FILE``) and retune the threshold.
 """
 
 from __future__ import annotations

@@ -4,18 +4,11 @@ did not happen (negated, future, wished-for)."""
 from __future__ import annotations
 
 import pytest
+from components import CODER, EXTRACTOR, NORMALIZER
 
-from processors import ActionCoder, EntityExtractor, Gazetteer, Normalizer
 from processors.actions import merge_actions
-from processors.ner import NerTagger
-from processors.registry import load_registry
 from schemas import Article
 
-NORMALIZER = Normalizer()
-REGISTRY = load_registry()
-EXTRACTOR = EntityExtractor(REGISTRY, Gazetteer.from_registry(REGISTRY, NORMALIZER.match_form), NerTagger(),
-                            NORMALIZER.match_form)
-CODER = ActionCoder(REGISTRY, NORMALIZER.match_form)
 PUBLISHED = "2024-12-02T10:00:00Z"
 
 

@@ -5,18 +5,11 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from processors import ActionCoder, EntityExtractor, EventAssembler, Gazetteer, Normalizer, event_id_for
-from processors.ner import NerTagger
-from processors.registry import load_registry
-from processors.terms import DocumentFrequencies, TermWeigher
+from components import CODER, EXTRACTOR, NORMALIZER, WEIGHER
+
+from processors import EventAssembler, event_id_for
 from schemas import Article, EnrichedArticle
 
-NORMALIZER = Normalizer()
-REGISTRY = load_registry()
-EXTRACTOR = EntityExtractor(REGISTRY, Gazetteer.from_registry(REGISTRY, NORMALIZER.match_form), NerTagger(),
-                            NORMALIZER.match_form)
-CODER = ActionCoder(REGISTRY, NORMALIZER.match_form)
-WEIGHER = TermWeigher(DocumentFrequencies.load())
 START = datetime(2024, 12, 1, 8, 0)
 
 CALL = ("أجرى وزير الخارجية الروسي سيرغي لافروف اتصالا هاتفيا مع نظيره التركي هاكان فيدان بحثا خلاله "

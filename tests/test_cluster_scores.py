@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import orjson
 import pytest
-
 from conftest import akhbar
+
 from processors.scoring import score_clusters
 from streams.demo import sample_feed
 

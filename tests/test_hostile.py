@@ -4,8 +4,8 @@ processed safely; never an exception, never silence."""
 from __future__ import annotations
 
 import pytest
-
 from hostile import hostile_records
+
 from schemas import DeadLetter, EnrichedArticle
 from streams.runner import InProcessPipeline
 from streams.settings import Settings

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
+from components import CODER, EXTRACTOR, NORMALIZER, WEIGHER
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from processors import ActionCoder, Deduplicator, EntityExtractor, EventAssembler, Gazetteer, Normalizer
-from processors.ner import NerTagger
-from processors.registry import load_registry
-from processors.terms import DocumentFrequencies, TermWeigher
+from processors import Deduplicator, EventAssembler
 from schemas import Article
 
-NORMALIZER = Normalizer()
-REGISTRY = load_registry()
-EXTRACTOR = EntityExtractor(REGISTRY, Gazetteer.from_registry(REGISTRY, NORMALIZER.match_form), NerTagger(),
-                            NORMALIZER.match_form)
-CODER = ActionCoder(REGISTRY, NORMALIZER.match_form)
-WEIGHER = TermWeigher(DocumentFrequencies.load())
 WORDS = ["لافروف", "فيدان", "اتصالا", "مع", "بنظيره", "استقبل", "هجوم", "لم", "سيزور", "برئاسة", "بين", "و"]
 ARABIC = st.sampled_from(list("ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأؤإئىةـًٌٍَُِّْ٠١٢٣ ،.؟\n")
                          + ["\u200f", "\u202e", "\u200d", "\x00", "<b>", "&amp;", "ﻻ", "ی", "ک"])

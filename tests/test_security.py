@@ -9,10 +9,14 @@ import sys
 
 import faust
 import pytest
-
 from conftest import REPO
+
 from streams.app import create_app
-from streams.security import SecurityConfigError, faust_credentials, kafka_python_options
+from streams.security import (
+    SecurityConfigError,
+    faust_credentials,
+    kafka_python_options,
+)
 from streams.settings import Settings
 
 SECRET = "s3cr3t-never-logged"
