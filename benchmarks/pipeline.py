@@ -21,7 +21,6 @@ import resource
 import subprocess
 import sys
 import time
-from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -34,8 +33,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from streams.broker import LocalBroker, free_port  # noqa: E402
-from streams.handling import handle  # noqa: E402
-from streams.kafka_tools import create_topics, reader  # noqa: E402
+from streams.kafka_tools import create_topics, read_until  # noqa: E402
+from streams.runner import InProcessPipeline  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 from streams.topology import TOPICS, build_stages  # noqa: E402
 
@@ -53,31 +52,15 @@ def rss_mb() -> float:
 
 def in_process(lines: list[bytes]) -> tuple[dict[str, float], float, float, list[float]]:
     """µs per article of each stage, articles/s, peak RSS (MB) and RSS at each tenth."""
-    stages = build_stages(Settings())
-    by_source = {stage.source: stage for stage in stages}
-    states = {s.state.name: {} for s in stages if s.state is not None}
-    spent: Counter = Counter()
-    count: Counter = Counter()
+    pipeline = InProcessPipeline(build_stages(Settings()))
     samples = []
     started = time.perf_counter()
     for n, line in enumerate(lines):
-        pending = [("raw", line)]
-        while pending:
-            role, value = pending.pop()
-            stage = by_source.get(role)
-            if stage is None:
-                continue
-            state = states[stage.state.name] if stage.state is not None else None
-            t0 = time.perf_counter()
-            outputs = handle(stage, value, state)
-            encoded = [(o.topic, o.value.to_json()) for o in outputs]
-            spent[stage.name] += time.perf_counter() - t0
-            count[stage.name] += 1
-            pending += encoded
+        pipeline.feed(line)
         if (n + 1) % max(len(lines) // 10, 1) == 0:
             samples.append(rss_mb())
     elapsed = time.perf_counter() - started
-    costs = {name: spent[name] / count[name] * 1e6 for name in spent}
+    costs = {name: pipeline.seconds[name] / pipeline.records[name] * 1e6 for name in pipeline.records}
     return costs, len(lines) / elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, samples
 
 
@@ -133,19 +116,12 @@ def produce(settings: Settings, lines: list[bytes], rate: float | None = None) -
 def drain(settings: Settings, roles: tuple[str, ...], expected: int, timeout_s: float,
           workers: list[subprocess.Popen] = ()) -> list:
     """Records of ``roles`` until ``expected`` of them have arrived (or a worker died)."""
-    consumer = reader(settings, settings.topic(roles[0]), from_beginning=True)
-    consumer.subscribe([settings.topic(role) for role in roles])
-    records = []
-    deadline = time.monotonic() + timeout_s
-    try:
-        while len(records) < expected and time.monotonic() < deadline:
-            if any(worker.poll() is not None for worker in workers):
-                raise RuntimeError(f"a worker exited; see its log in {settings.data_dir}/..")
-            for batch in consumer.poll(timeout_ms=500).values():
-                records += batch
-    finally:
-        consumer.close()
-    return records
+    def done(records: list) -> bool:
+        if any(worker.poll() is not None for worker in workers):
+            raise RuntimeError(f"a worker exited; see its log in {settings.data_dir}/..")
+        return len(records) >= expected
+
+    return read_until(settings, [settings.topic(role) for role in roles], done, timeout_s)
 
 
 def streaming(broker: str, lines: list[bytes], workers: int, tag: str, work: Path,

@@ -78,16 +78,16 @@ class ActionCoder:
         raw = orjson.loads(resources.files("processors").joinpath("data/actions.json").read_bytes())
         self._triggers: dict[tuple[str, ...], Entry] = {}
         for item in raw["triggers"]:
-            for noun in item.get("nouns", ()):
-                for form in (noun, noun + "ا", noun + "ًا"):
-                    self._add(match_form(form), Entry(item["plover"], item["cameo"], False, 0))
+            nouns = [form for noun in item.get("nouns", ()) for form in (noun, noun + "ا", noun + "ًا")]
+            verbs = [*item.get("forms", ())]
             for verb in item.get("verbs", ()):
                 past, present = verb.split("|")
-                forms = [past + s for s in PAST_SUFFIXES] + [p + present + s for p, s in PRESENT_FORMS]
+                verbs += [past + s for s in PAST_SUFFIXES] + [p + present + s for p, s in PRESENT_FORMS]
+            for forms, verb in ((nouns, False), (verbs, True)):
                 for form in forms:
-                    self._add(match_form(form), Entry(item["plover"], item["cameo"], True, 0))
-            for form in item.get("forms", ()):
-                self._add(match_form(form), Entry(item["plover"], item["cameo"], True, 0))
+                    words = tuple(match_form(form).split())
+                    if words:
+                        self._triggers.setdefault(words, Entry(item["plover"], item["cameo"], verb, len(words)))
         self._longest = max(len(words) for words in self._triggers)
         # The first word of each trigger with the proclitics it may carry, to its readings.
         self._openers: dict[str, list[tuple[str, int]]] = {}
@@ -105,11 +105,6 @@ class ActionCoder:
         self._between_cue = match_form("بين")
         self._chair_cues = frozenset(match_form(w) for w in raw["cues"]["chair"])
         self._entities = {entity.entity_id: entity for entity, _ in registry.entries}
-
-    def _add(self, form: str, entry: Entry) -> None:
-        words = tuple(form.split())
-        if words:
-            self._triggers.setdefault(words, Entry(entry.plover, entry.cameo, entry.verb, len(words)))
 
     def __call__(self, normalized: NormalizedArticle, enriched: EnrichedArticle) -> EnrichedArticle:
         if enriched.language != "ar":
@@ -129,10 +124,10 @@ class ActionCoder:
                     dates, day: str | None, previous: Sequence[Action]) -> list[Action]:
         """The actions of one field; ``previous`` are those of the fields before it."""
         tokens = normalized.tokens
-        placed = self._place(tokens, entities)
-        actions = []
         starts = [t.start for t in tokens]
         ends = [t.end for t in tokens]
+        placed = self._place(starts, ends, entities)
+        actions = []
         for sentence in normalized.sentences:
             first = bisect_left(starts, sentence.start)
             last = bisect_right(ends, sentence.end) - 1
@@ -144,20 +139,21 @@ class ActionCoder:
                 if found is None:
                     i += 1
                     continue
-                entry, skip = found
+                entry, prefix = found
+                purpose = "ل" in tokens[i].norm[:prefix]
                 anaphoric = not entry.verb and tokens[i].base != tokens[i].norm and any(
                     a.plover == entry.plover for a in [*previous, *actions])
-                if skip or anaphoric or not self._happened(tokens, i, first):
+                if purpose or anaphoric or not self._happened(tokens, i, first):
                     i += entry.words
                     continue
-                action = self._action(field, text, tokens, i, entry, in_sentence, sentence_date or day)
+                action = self._action(field, text, tokens, i, prefix, entry, in_sentence, sentence_date or day)
                 if action is not None:
                     actions.append(action)
                 i += entry.words
         return actions
 
-    def _trigger_at(self, tokens, i: int, last: int) -> tuple[Entry, bool] | None:
-        """The longest trigger starting at token ``i``, and whether its proclitic is a purpose «ل»."""
+    def _trigger_at(self, tokens, i: int, last: int) -> tuple[Entry, int] | None:
+        """The longest trigger starting at token ``i``, and the length of the proclitics before it."""
         token = tokens[i]
         readings = self._openers.get(token.norm)
         if readings is None and token.base != token.norm:
@@ -170,7 +166,7 @@ class ActionCoder:
             for form, prefix in readings:
                 entry = self._triggers.get((form, *rest))
                 if entry is not None and entry.words == size:
-                    return entry, "ل" in token.norm[:prefix]
+                    return entry, prefix
         return None
 
     def _happened(self, tokens, i: int, first: int) -> bool:
@@ -181,13 +177,13 @@ class ActionCoder:
                        or (len(t.norm) > 1 and t.norm[0] in "وف" and t.norm[1:] in self._not_happened)
                        for t in window)
 
-    def _action(self, field: str, text: str, tokens, i: int, entry: Entry, placed: Sequence[Placed],
-                date: str | None) -> Action | None:
+    def _action(self, field: str, text: str, tokens, i: int, prefix: int, entry: Entry,
+                placed: Sequence[Placed], date: str | None) -> Action | None:
         end = i + entry.words - 1
         actor1, actor2 = self._roles(tokens, i, end, entry, placed)
         if actor1 is None and actor2 is None:
             return None
-        return self._make(field, text, tokens, i, end, entry, actor1, actor2, placed, date)
+        return self._make(field, text, tokens, i, prefix, end, entry, actor1, actor2, placed, date)
 
     def _roles(self, tokens, i: int, end: int, entry: Entry,
                placed: Sequence[Placed]) -> tuple[Placed | None, Placed | None]:
@@ -240,30 +236,27 @@ class ActionCoder:
         second = next((p for p in after if p.first == first.last + 1 and tokens[p.first].norm[:1] == "و"), None)
         return (first, second) if second is not None and not _same(first, second) else None
 
-    def _make(self, field: str, text: str, tokens, i: int, end: int, entry: Entry, actor1: Placed | None,
-              actor2: Placed | None, placed: Sequence[Placed], date: str | None) -> Action:
+    def _make(self, field: str, text: str, tokens, i: int, prefix: int, end: int, entry: Entry,
+              actor1: Placed | None, actor2: Placed | None, placed: Sequence[Placed], date: str | None) -> Action:
         places = [p for p in placed if p.entity.type == "LOC" and not _is_actor(p)
                   and min(abs(p.first - end), abs(i - p.last)) <= PLACE_DISTANCE]
         location = min(places, key=lambda p: abs(p.first - i), default=None)
         confidence = 0.3 + 0.3 * (actor1 is not None) + 0.2 * (actor2 is not None) \
             + 0.1 * (actor1 is not None and actor1.canonical is not None) + 0.1 * entry.verb
         start = tokens[i].start
-        for form, prefix in proclitic_readings(tokens[i].norm):
-            if prefix and (form, *(t.norm for t in tokens[i + 1:end + 1])) in self._triggers:
-                start += original_offset(text[tokens[i].start:tokens[i].end], prefix)
-                break
+        if prefix:  # the trigger starts after its proclitics («وبحث» → «بحث»)
+            start += original_offset(text[tokens[i].start:tokens[i].end], prefix)
         trigger = Trigger(text=text[start:tokens[end].end], start=start, end=tokens[end].end, field=field)
         return Action(actor1=self._ref(actor1), actor2=self._ref(actor2), plover=entry.plover, cameo=entry.cameo,
                       trigger=trigger, location=self._ref(location), date=date, confidence=round(confidence, 2))
 
-    def _place(self, tokens, entities: Sequence[Entity]) -> list[Placed]:
+    def _place(self, starts: list[int], ends: list[int], entities: Sequence[Entity]) -> list[Placed]:
+        """Each entity with its token range, from the tokens' start and end offsets."""
         placed = []
-        starts = [t.start for t in tokens]
-        ends = [t.end for t in tokens]
         for entity in entities:
             first = bisect_right(ends, entity.start)  # the first token ending after the entity starts
             last = bisect_left(starts, entity.end) - 1  # the last token starting before it ends
-            if 0 <= first <= last < len(tokens):
+            if 0 <= first <= last < len(starts):
                 placed.append(Placed(entity, first, last, self._entities.get(entity.entity_id)))
         return placed
 

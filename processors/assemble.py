@@ -61,13 +61,13 @@ class EventAssembler:
     def __call__(self, article: EnrichedArticle | Duplicate,
                  state: MutableMapping[str, Any]) -> tuple[Event, Mention]:
         assigned = state.get(f"a:{article.id}")
-        if assigned is not None:  # a replay: the same answer, nothing changed
-            event = Event.model_validate(state[f"e:{assigned[0]}"]["event"]) if f"e:{assigned[0]}" in state else None
-            if event is not None:
-                return event, self._mention(article, event.event_id, assigned[2], assigned[3])
+        if assigned is not None and (record := state.get(f"e:{assigned[0]}")) is not None:
+            # a replay: the same answer, nothing changed
+            return Event.model_validate(record["event"]), self._mention(article, assigned[0], *assigned[2:])
         now = stream_time(article.published, state)
         current = now // self.window_s
         self._expire(current, now, state)
+        index_keys = _index_keys(article) if isinstance(article, EnrichedArticle) else []
 
         relation, similarity, target = "opened", None, None
         if article.duplicate_of is not None:
@@ -75,67 +75,61 @@ class EventAssembler:
             if root is not None and f"e:{root[0]}" in state:
                 relation, target = "copy", root[0]
         if target is None and isinstance(article, EnrichedArticle):
-            best = self._best(article, now, current, state)
+            best = self._best(article, index_keys, now, current, state)
             if best is not None:
                 relation, similarity, target = "joined", round(best[0], 4), best[1]
 
         if target is None:
             target = event_id_for(article.id)
-            record = {"event": self._open(target, article).model_dump(mode="json"),
-                      "lead": {}, "body": {}, "norms": [0.0, 0.0], "entities": [], "last": now}
+            event = self._open(target, article)
+            record = {"lead": {}, "body": {}, "norms": [0.0, 0.0], "entities": [], "last": now}
         else:
             record = state[f"e:{target}"]
             event = Event.model_validate(record["event"])
             if article.id in event.article_ids:  # a replay after a crash between the two writes below
                 state[f"a:{article.id}"] = [target, now, relation, similarity]
                 return event, self._mention(article, target, relation, similarity)
-            record["event"] = self._join(event, article).model_dump(mode="json")
+            event = self._join(event, article)
             record["last"] = max(record["last"], now)
+        record["event"] = event.model_dump(mode="json")
         if isinstance(article, EnrichedArticle):
             self._absorb(record, article)
-            self._index(article, target, now, current, state)
+            for key in index_keys:
+                posting = [entry for entry in state.get(f"p:{current}:{key}", ()) if entry[0] != target]
+                state[f"p:{current}:{key}"] = (posting + [[target, now]])[-POSTING_SIZE:]
         state[f"e:{target}"] = record
         state[f"a:{article.id}"] = [target, now, relation, similarity]
-        return Event.model_validate(record["event"]), self._mention(article, target, relation, similarity)
+        return event, self._mention(article, target, relation, similarity)
 
-    def _best(self, article: EnrichedArticle, now: int, current: int,
+    def _best(self, article: EnrichedArticle, index_keys: list[str], now: int, current: int,
               state: MutableMapping[str, Any]) -> tuple[float, str] | None:
+        """The best-scoring open event among those sharing an index key with the article."""
         seen: set[str] = set()
         best = None
         entities = _entity_ids(article)
-        for key in self._keys(article, current) + self._keys(article, current - 1):
-            for event_id, when in state.get(key, ()):
-                if event_id in seen or now - when > self.window_s:
-                    continue
-                seen.add(event_id)
-                record = state.get(f"e:{event_id}")
-                if record is None or now - record["last"] > self.window_s:
-                    continue
-                score = self._score(article, entities, record, now)
-                if score >= self.threshold and (best is None or (score, event_id) > best):
-                    best = (score, event_id)
+        for slice_ in (current, current - 1):
+            for key in index_keys:
+                for event_id, when in state.get(f"p:{slice_}:{key}", ()):
+                    if event_id in seen or now - when > self.window_s:
+                        continue
+                    seen.add(event_id)
+                    record = state.get(f"e:{event_id}")
+                    if record is None or now - record["last"] > self.window_s:
+                        continue
+                    score = self._score(article, entities, record, now)
+                    if score >= self.threshold and (best is None or (score, event_id) > best):
+                        best = (score, event_id)
         return best
 
     def _score(self, article: EnrichedArticle, entities: set[str], record: dict, now: int) -> float:
         w_lead, w_body, w_entities = self.weights
-        shared = entities & set(record["entities"])
-        union = entities | set(record["entities"])
+        known = set(record["entities"])
+        union = len(entities | known)
         terms = article.terms or NO_TERMS
         score = (w_lead * _cosine(terms.lead, record["lead"], record["norms"][0])
                  + w_body * _cosine(terms.body, record["body"], record["norms"][1])
-                 + w_entities * (len(shared) / len(union) if union else 0.0))
+                 + w_entities * (len(entities & known) / union if union else 0.0))
         return score * math.exp(-max(0, now - record["last"]) / self.decay_s)
-
-    def _keys(self, article: EnrichedArticle, slice_: int) -> list[str]:
-        lead = (article.terms or NO_TERMS).lead
-        terms = sorted(lead, key=lambda t: (-lead[t], t))[:CANDIDATE_TERMS]
-        return [f"p:{slice_}:t:{term}" for term in terms] + [f"p:{slice_}:e:{e}" for e in sorted(_entity_ids(article))]
-
-    def _index(self, article: EnrichedArticle, event_id: str, now: int, current: int,
-               state: MutableMapping[str, Any]) -> None:
-        for key in self._keys(article, current):
-            posting = [entry for entry in state.get(key, ()) if entry[0] != event_id]
-            state[key] = (posting + [[event_id, now]])[-POSTING_SIZE:]
 
     @staticmethod
     def _absorb(record: dict, article: EnrichedArticle) -> None:
@@ -210,6 +204,13 @@ def _cosine(vector: dict[str, float], centroid: dict[str, float], norm: float) -
 
 def _title(article: EnrichedArticle | Duplicate) -> str:
     return article.article.title or " ".join(article.article.body.split())[:120]
+
+
+def _index_keys(article: EnrichedArticle) -> list[str]:
+    """What indexes an article and finds its candidates: its heaviest lead terms and its entities."""
+    lead = (article.terms or NO_TERMS).lead
+    terms = sorted(lead, key=lambda t: (-lead[t], t))[:CANDIDATE_TERMS]
+    return [f"t:{term}" for term in terms] + [f"e:{e}" for e in sorted(_entity_ids(article))]
 
 
 def _entity_ids(article: EnrichedArticle) -> set[str]:

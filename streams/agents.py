@@ -26,12 +26,12 @@ def attach_agents(app: faust.App, settings: Settings) -> None:
     for stage in build_stages(settings):
         state = None
         if stage.state is not None:
-            if stage.state.name not in states:
+            if stage.state not in states:
                 # A table is co-partitioned with the topic that feeds it.
-                table = app.Table(f"{stage.state.name}-state", default=None,
+                table = app.Table(f"{stage.state}-state", default=None,
                                   partitions=topics[stage.source].partitions, key_type=bytes, value_type=bytes)
-                states[stage.state.name] = TableMapping(table, stage.state.model)
-            state = states[stage.state.name]
+                states[stage.state] = TableMapping(table)
+            state = states[stage.state]
         app.agent(topics[stage.source], name=f"akhbar.{stage.name}")(_agent(stage, topics, state))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -13,6 +13,7 @@ from typing import IO
 import orjson
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
+from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import TopicAlreadyExistsError
 from pydantic import ValidationError
 
@@ -140,15 +141,23 @@ def consume(settings: Settings, topic: str, *, from_beginning: bool = True, max_
         consumer.close()
 
 
-def wait_for(settings: Settings, topic: str, done, timeout_s: float) -> list[bytes]:
-    """Read ``topic`` from the beginning until ``done(values)`` holds or ``timeout_s`` passes."""
+def read_until(settings: Settings, topics: Sequence[str], done, timeout_s: float) -> list[ConsumerRecord]:
+    """Read ``topics`` from the beginning until ``done(records)`` holds or ``timeout_s`` passes."""
     deadline = time.monotonic() + timeout_s
-    consumer = reader(settings, topic, from_beginning=True)
-    values: list[bytes] = []
+    consumer = reader(settings, topics[0], from_beginning=True)
+    if len(topics) > 1:
+        consumer.subscribe(list(topics))
+    records: list[ConsumerRecord] = []
     try:
-        while time.monotonic() < deadline and not done(values):
-            for records in consumer.poll(timeout_ms=500).values():
-                values += [record.value for record in records]
+        while time.monotonic() < deadline and not done(records):
+            for batch in consumer.poll(timeout_ms=500).values():
+                records += batch
     finally:
         consumer.close()
-    return values
+    return records
+
+
+def wait_for(settings: Settings, topic: str, done, timeout_s: float) -> list[bytes]:
+    """The values of ``topic`` from the beginning, until ``done(values)`` holds or ``timeout_s`` passes."""
+    return [record.value for record in
+            read_until(settings, [topic], lambda records: done([r.value for r in records]), timeout_s)]

@@ -13,8 +13,8 @@ story across partitions. They are cheap next to the NLP stages.
 
 from __future__ import annotations
 
-from collections.abc import Callable, MutableMapping
 import os
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -23,11 +23,11 @@ from typing import Any
 import orjson
 
 from processors import ActionCoder, Deduplicator, EntityExtractor, EventAssembler, Gazetteer, Normalizer
-from processors.terms import DocumentFrequencies, TermWeigher
 from processors.camel_ner import CamelBertTagger
 from processors.errors import BackendUnavailable
 from processors.ner import NerTagger
 from processors.registry import load_registry
+from processors.terms import DocumentFrequencies, TermWeigher
 from schemas import Article, Contract, Duplicate, EnrichedArticle, NormalizedArticle
 from streams.settings import Settings
 
@@ -66,15 +66,6 @@ class Output:
 
 
 @dataclass(frozen=True)
-class StateSpec:
-    """A stage's state: a mapping shared by stages of the same name; ``model`` is its value
-    type, or None for plain JSON values."""
-
-    name: str
-    model: type[Contract] | None = None
-
-
-@dataclass(frozen=True)
 class Stage:
     """A named processor between a source topic and its sinks."""
 
@@ -83,7 +74,7 @@ class Stage:
     sinks: tuple[str, ...]
     input_model: type[Contract]
     process: Callable[[Any, MutableMapping[str, Any] | None], list[Output]]
-    state: StateSpec | None = None
+    state: str | None = None  # the name of its state mapping; stages of one name share it
     max_input_bytes: int | None = None  # larger records are dead letters, kept truncated to this size
 
 
@@ -134,12 +125,12 @@ def build_stages(settings: Settings) -> tuple[Stage, ...]:
         event, mention = assembler(article, events)
         return [Output("events", event.event_id, event), Output("mentions", article.id, mention)]
 
-    events = StateSpec("events")
+    events = "events"
     return (
         Stage(normalizer.name, "raw", ("normalized",), Article, normalize,
               max_input_bytes=settings.max_article_bytes),
         Stage(deduplicator.name, "normalized", ("distinct", "duplicates"), NormalizedArticle, dedup,
-              StateSpec("dedup")),
+              "dedup"),
         Stage(extractor.name, "distinct", ("enriched",), NormalizedArticle, extract),
         Stage(assembler.name, "enriched", ("events", "mentions"), EnrichedArticle, assemble, events),
         Stage("count_duplicate", "duplicates", ("events", "mentions"), Duplicate, assemble, events),

@@ -4,14 +4,13 @@ loses nothing and counts no article twice in an event."""
 from __future__ import annotations
 
 import signal
-import time
 
 import orjson
 import pytest
 from conftest import WorkerProcess, pipeline_env, shared_file
 from kafka import KafkaProducer
 
-from streams.kafka_tools import create_topics, reader
+from streams.kafka_tools import create_topics, read_until
 from streams.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -20,21 +19,20 @@ TIMEOUT_S = 420
 
 
 def latest_by(settings: Settings, roles: tuple[str, ...], field: str, done, timeout_s: float) -> dict[str, dict]:
-    """Read the topics of ``roles`` from the start until ``done(latest records by field)``."""
-    consumer = reader(settings, settings.topic(roles[0]), from_beginning=True)
-    consumer.subscribe([settings.topic(role) for role in roles])
+    """The latest record by ``field`` of the topics of ``roles``, read until ``done(latest)``."""
     latest: dict[str, dict] = {}
-    deadline = time.monotonic() + timeout_s
-    try:
-        while time.monotonic() < deadline and not done(latest):
-            for records in consumer.poll(timeout_ms=500).values():
-                for record in records:
-                    value = orjson.loads(record.value)
-                    key = value.get(field) or (record.key or b"").decode()
-                    latest[key] = value
-    finally:
-        consumer.close()
-    return latest
+    read = 0
+
+    def update(records) -> dict[str, dict]:
+        nonlocal read
+        for record in records[read:]:
+            value = orjson.loads(record.value)
+            latest[value.get(field) or (record.key or b"").decode()] = value
+        read = len(records)
+        return latest
+
+    topics = [settings.topic(role) for role in roles]
+    return update(read_until(settings, topics, lambda records: done(update(records)), timeout_s))
 
 
 def test_sigkill_mid_stream_then_restart_accounts_for_every_article(broker, tmp_path):
