@@ -188,6 +188,9 @@ def main() -> None:
 
     if not args.skip_streaming:
         stream_lines = lines[:args.stream_limit]
+        _, in_rate, _, _ = in_process(stream_lines)  # the same articles as the streaming runs
+        table.add_row(f"in process: whole pipeline, the {len(stream_lines):,} streamed articles",
+                      f"{in_rate:,.1f} articles/s")
         work = Path(os.environ.get("TMPDIR", "/tmp")) / f"akhbar-bench-{os.getpid()}"
         work.mkdir(parents=True, exist_ok=True)
         with LocalBroker(log_path=work / "broker.log") as broker:

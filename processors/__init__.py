@@ -1,7 +1,8 @@
 """The domain: pure, synchronous, deterministic transforms, composed as named components.
 
 No Kafka, no asyncio, no global state. State that outlives a message is passed in
-as a mapping.
+as a ``WindowState``: durable records in a mapping (a dict or a Faust table), and an
+in-memory index derived from them.
 """
 
 from processors.actions import ActionCoder
@@ -12,6 +13,7 @@ from processors.extract import EntityExtractor
 from processors.gazetteer import Gazetteer
 from processors import ner
 from processors.normalize import Normalizer
+from processors.window import WindowState
 
 __all__ = ["ActionCoder", "Deduplicator", "EntityExtractor", "EventAssembler", "Gazetteer", "Normalizer", "Rejected", "Verdict",
-           "event_id_for", "ner"]
+           "WindowState", "event_id_for", "ner"]

@@ -11,12 +11,14 @@
 - The event's record gathers the articles, sources, top entities and the actions,
   deduplicated across mentions (same actors, category and date).
 
-The state is a ``MutableMapping[str, JSON value]``: a dict in ``akhbar run``, a Faust
-table in the stream. Events stay open for ``window`` after their last article;
-posting lists carry the time slice (one window long) they were written in. When a
-new slice begins, older postings and events idle for two windows are deleted, so
-memory stays bounded however long the stream runs. Assembling the same article twice
-changes nothing, so a replay after a crash yields the same events.
+The state is a ``WindowState``. Its durable records are one an article (its event,
+its heaviest terms and entities) and one an event (the event, its centroids); the
+posting lists (term or entity -> recent events), kept per time slice one window long,
+are derived from the article records in memory. Events stay open for ``window``
+after their last article; postings older than the previous slice are forgotten, and
+records idle for two windows are deleted, so memory stays bounded however long the
+stream runs. Assembling the same article twice changes nothing, so a replay after a
+crash yields the same events.
 """
 
 from __future__ import annotations
@@ -25,12 +27,13 @@ import hashlib
 import math
 from collections import Counter
 from collections.abc import MutableMapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from processors.actions import merge_actions
-from processors.clock import advance, stream_time
 from processors.normalize import instant
+from processors.window import Expiry, WindowState
 from schemas import Duplicate, EnrichedArticle, Event, EventEntity, Mention, Terms
 
 TOP_ENTITIES = 10
@@ -46,8 +49,16 @@ def event_id_for(article_id: str) -> str:
     return "ev-" + hashlib.blake2b(article_id.encode("utf-8"), digest_size=8).hexdigest()
 
 
+@dataclass
+class _Index:
+    expiry: Expiry = field(default_factory=Expiry)
+    current: int | None = None
+    # slice -> index key -> the events of its articles in that slice, oldest first, with their times
+    postings: dict[int, dict[str, dict[str, int]]] = field(default_factory=dict)
+
+
 class EventAssembler:
-    """``(EnrichedArticle | Duplicate, state) -> (Event, Mention)``."""
+    """``(EnrichedArticle | Duplicate, WindowState) -> (Event, Mention)``."""
 
     name = "assemble"
 
@@ -58,68 +69,115 @@ class EventAssembler:
         self.decay_s = decay.total_seconds()
         self.weights = weights
 
-    def __call__(self, article: EnrichedArticle | Duplicate,
-                 state: MutableMapping[str, Any]) -> tuple[Event, Mention]:
-        assigned = state.get(f"a:{article.id}")
-        if assigned is not None and (record := state.get(f"e:{assigned[0]}")) is not None:
+    def __call__(self, article: EnrichedArticle | Duplicate, state: WindowState) -> tuple[Event, Mention]:
+        index = self._index(state)
+        records = state.records
+        assigned = records.get(f"a:{article.id}")
+        if assigned is not None and (record := records.get(f"e:{assigned['event']}")) is not None:
             # a replay: the same answer, nothing changed
-            return Event.model_validate(record["event"]), self._mention(article, assigned[0], *assigned[2:])
-        now = stream_time(article.published, state)
-        current = now // self.window_s
-        self._expire(current, now, state)
-        index_keys = _index_keys(article) if isinstance(article, EnrichedArticle) else []
+            return (Event.model_validate(record["event"]),
+                    self._mention(article, assigned["event"], assigned["relation"], assigned["similarity"]))
+        now = index.expiry.now(article.published)
+        self._advance(index, now // self.window_s)
+        index.expiry.sweep(records, self._horizon(index))
+        keys = _index_keys(article) if isinstance(article, EnrichedArticle) else []
 
         relation, similarity, target = "opened", None, None
         if article.duplicate_of is not None:
-            root = state.get(f"a:{article.duplicate_of}")
-            if root is not None and f"e:{root[0]}" in state:
-                relation, target = "copy", root[0]
+            root = records.get(f"a:{article.duplicate_of}")
+            if root is not None and index.expiry.alive(f"e:{root['event']}", self._horizon(index)):
+                relation, target = "copy", root["event"]
         if target is None and isinstance(article, EnrichedArticle):
-            best = self._best(article, index_keys, now, current, state)
+            best = self._best(article, keys, now, index, records)
             if best is not None:
                 relation, similarity, target = "joined", round(best[0], 4), best[1]
 
+        assignment = {"event": target, "t": now, "relation": relation, "similarity": similarity, "keys": keys}
         if target is None:
-            target = event_id_for(article.id)
+            target = assignment["event"] = event_id_for(article.id)
             event = self._open(target, article)
             record = {"lead": {}, "body": {}, "norms": [0.0, 0.0], "entities": [], "last": now}
         else:
-            record = state[f"e:{target}"]
+            record = records[f"e:{target}"]
             event = Event.model_validate(record["event"])
             if article.id in event.article_ids:  # a replay after a crash between the two writes below
-                state[f"a:{article.id}"] = [target, now, relation, similarity]
+                self._assign(index, records, article.id, assignment)
                 return event, self._mention(article, target, relation, similarity)
             event = self._join(event, article)
             record["last"] = max(record["last"], now)
         record["event"] = event.model_dump(mode="json")
         if isinstance(article, EnrichedArticle):
             self._absorb(record, article)
-            for key in index_keys:
-                posting = [entry for entry in state.get(f"p:{current}:{key}", ()) if entry[0] != target]
-                state[f"p:{current}:{key}"] = (posting + [[target, now]])[-POSTING_SIZE:]
-        state[f"e:{target}"] = record
-        state[f"a:{article.id}"] = [target, now, relation, similarity]
+        records[f"e:{target}"] = record
+        index.expiry.touch(f"e:{target}", record["last"])
+        self._assign(index, records, article.id, assignment)
         return event, self._mention(article, target, relation, similarity)
 
-    def _best(self, article: EnrichedArticle, index_keys: list[str], now: int, current: int,
-              state: MutableMapping[str, Any]) -> tuple[float, str] | None:
+    def _best(self, article: EnrichedArticle, keys: list[str], now: int, index: _Index,
+              records: MutableMapping[str, Any]) -> tuple[float, str] | None:
         """The best-scoring open event among those sharing an index key with the article."""
         seen: set[str] = set()
         best = None
         entities = _entity_ids(article)
-        for slice_ in (current, current - 1):
-            for key in index_keys:
-                for event_id, when in state.get(f"p:{slice_}:{key}", ()):
+        current = now // self.window_s
+        for postings in (index.postings.get(current, {}), index.postings.get(current - 1, {})):
+            for key in keys:
+                for event_id, when in postings.get(key, {}).items():
                     if event_id in seen or now - when > self.window_s:
                         continue
                     seen.add(event_id)
-                    record = state.get(f"e:{event_id}")
+                    record = records.get(f"e:{event_id}")
                     if record is None or now - record["last"] > self.window_s:
                         continue
                     score = self._score(article, entities, record, now)
                     if score >= self.threshold and (best is None or (score, event_id) > best):
                         best = (score, event_id)
         return best
+
+    def _assign(self, index: _Index, records: MutableMapping[str, Any], article_id: str,
+                assignment: dict[str, Any]) -> None:
+        records[f"a:{article_id}"] = assignment
+        self._remember(index, f"a:{article_id}", assignment)
+
+    def _remember(self, index: _Index, key: str, assignment: dict[str, Any]) -> None:
+        """Index the article's terms and entities, in its slice, as pointing at its event."""
+        index.expiry.touch(key, assignment["t"])
+        number = assignment["t"] // self.window_s
+        if index.current is not None and number < index.current - 1:
+            return
+        postings = index.postings.setdefault(number, {})
+        for term in assignment["keys"]:
+            posting = postings.setdefault(term, {})
+            posting.pop(assignment["event"], None)
+            posting[assignment["event"]] = assignment["t"]
+            if len(posting) > POSTING_SIZE:
+                del posting[next(iter(posting))]
+
+    def _index(self, state: WindowState) -> _Index:
+        """The state's index, rebuilt from its records when there is none (a new or recovered table)."""
+        if state.index is None:
+            index = _Index()
+            for key in list(state.records):
+                record = state.records[key]
+                if key.startswith("e:"):
+                    index.expiry.touch(key, record["last"])
+                else:
+                    self._remember(index, key, record)
+            if index.expiry.times:
+                self._advance(index, index.expiry.newest // self.window_s)
+            state.index = index
+        return state.index
+
+    def _advance(self, index: _Index, current: int) -> None:
+        """Start a new slice: forget postings before the previous slice, and mark records idle for two windows."""
+        if index.current is not None and current <= index.current:
+            return
+        index.current = current
+        index.postings = {number: p for number, p in index.postings.items() if number >= current - 1}
+        index.expiry.expire(self._horizon(index))
+
+    def _horizon(self, index: _Index) -> int:
+        return index.expiry.newest - 2 * self.window_s
 
     def _score(self, article: EnrichedArticle, entities: set[str], record: dict, now: int) -> float:
         w_lead, w_body, w_entities = self.weights
@@ -184,16 +242,6 @@ class EventAssembler:
         return Mention(article_id=article.id, event_id=event_id, source=article.article.source,
                        published=article.published, relation=relation, similarity=similarity)
 
-    def _expire(self, current: int, now: int, state: MutableMapping[str, Any]) -> None:
-        if not advance(state, current, now):
-            return
-        horizon = now - 2 * self.window_s
-        for key in list(state):
-            kind = key.split(":", 1)[0]
-            if ((kind == "p" and int(key.split(":")[1]) < current - 1)
-                    or (kind == "e" and state[key]["last"] < horizon)
-                    or (kind == "a" and state[key][1] < horizon)):
-                del state[key]
 
 def _cosine(vector: dict[str, float], centroid: dict[str, float], norm: float) -> float:
     """Cosine of a unit vector with a centroid (a sum of unit vectors) of length ``norm``."""

@@ -1,30 +1,29 @@
-"""Exact and near-duplicate detection over a time window, with its state in a plain mapping.
+"""Exact and near-duplicate detection over a time window.
 
 Exact copies share the hash of the normalized body (boilerplate, markup and
 spelling variants already removed). Near copies (the same wire story under another
 intro line or signature) are found with MinHash signatures of word shingles
 (datasketch) and LSH banding, then confirmed by their estimated Jaccard similarity.
 
-The state is a ``MutableMapping[str, JSON value]`` (a dict in ``akhbar run``, a Faust
-table in the stream). Every key carries the time slice it belongs to, a slice being
-one window long; a lookup reads the current and the previous slice, and when a new
-slice begins, keys older than that are deleted, so the state holds at most about
-two windows of articles.
+The state is a ``WindowState``: one record an article (its hash, its signature, its
+verdict) in the durable mapping, and an in-memory index of hashes and band hashes
+derived from those records. Time is cut into slices one window long; a lookup reads
+the current and the previous slice, and records older than that are deleted, so the
+state holds at most about two windows of articles.
 """
 
 from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 import numpy as np
 from datasketch import MinHash
 
-from processors.clock import CLOCK_KEY, advance, stream_time
+from processors.window import Expiry, WindowState
 from schemas import NormalizedArticle
 
 
@@ -37,8 +36,23 @@ class Verdict:
     similarity: float | None
 
 
+@dataclass
+class _Slice:
+    """The articles of one time slice, by body hash and by LSH band."""
+
+    exact: dict[str, tuple[str, int]] = field(default_factory=dict)  # hash -> (root, time)
+    bands: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # band -> [(article, time)]
+
+
+@dataclass
+class _Index:
+    expiry: Expiry = field(default_factory=Expiry)
+    current: int | None = None
+    slices: dict[int, _Slice] = field(default_factory=dict)
+
+
 class Deduplicator:
-    """``(NormalizedArticle, state) -> Verdict``, remembering the article in ``state``."""
+    """``(NormalizedArticle, WindowState) -> Verdict``, remembering the article in the state."""
 
     name = "dedup"
 
@@ -55,55 +69,55 @@ class Deduplicator:
         # crc32 hashes shingles in C; datasketch's default sha1 costs about a millisecond an article.
         self._template = MinHash(num_perm=num_perm, seed=seed, hashfunc=zlib.crc32)
 
-    def __call__(self, article: NormalizedArticle, state: MutableMapping[str, Any]) -> Verdict:
-        now = stream_time(article.published, state)
-        current = now // self.window_s
-        self._expire(current, now, state)
-        slices = (current, current - 1)
+    def __call__(self, article: NormalizedArticle, state: WindowState) -> Verdict:
+        index = self._index(state)
+        now = index.expiry.now(article.published)
+        self._advance(index, now // self.window_s)
+        index.expiry.sweep(state.records, self._horizon(index))
 
+        key = f"a:{article.id}"
         digest = hashlib.blake2b(article.body.text.encode("utf-8"), digest_size=16).hexdigest()
-        for slice_ in slices:  # a replay of the same article gets the same verdict
-            previous = state.get(f"a:{slice_}:{article.id}")
-            if previous is not None and previous[0] == digest:
-                return Verdict(*previous[1:])
-        verdict = self._judge(article, digest, now, current, slices, state)
-        state[f"a:{current}:{article.id}"] = [digest, verdict.kind, verdict.duplicate_of, verdict.similarity]
+        previous = state.records.get(key)
+        if previous is not None and previous["digest"] == digest:  # a replay gets the same verdict
+            return Verdict(*previous["verdict"])
+        verdict, root, signature = self._judge(article, digest, now, index, state)
+        record = {"t": now, "digest": digest, "verdict": [verdict.kind, verdict.duplicate_of, verdict.similarity],
+                  "root": root, "signature": None if signature is None else signature.tolist()}
+        if previous is not None:  # a new version of the article replaces the old one
+            self._forget(index, article.id, previous)
+        state.records[key] = record
+        self._remember(index, article.id, record)
         return verdict
 
-    def _judge(self, article: NormalizedArticle, digest: str, now: int, current: int, slices: tuple[int, int],
-               state: MutableMapping[str, Any]) -> Verdict:
+    def _judge(self, article: NormalizedArticle, digest: str, now: int, index: _Index,
+               state: WindowState) -> tuple[Verdict, str, np.ndarray | None]:
+        """The verdict, the first article of the story, and the article's signature."""
+        current = now // self.window_s
+        slices = [index.slices[s] for s in (current, current - 1) if s in index.slices]
         for slice_ in slices:
-            exact = state.get(f"x:{slice_}:{digest}")
+            exact = slice_.exact.get(digest)
             if exact is not None and exact[0] != article.id and abs(now - exact[1]) <= self.window_s:
-                return Verdict("exact", exact[0], 1.0)
+                return Verdict("exact", exact[0], 1.0), exact[0], None
 
         signature = self.signature(article)
         best: tuple[float, str] | None = None
         if signature is not None:
             seen: set[str] = set()
-            for band_key in self._band_keys(signature, slices):
-                for candidate_id, when in state.get(band_key, ()):
-                    if candidate_id in seen or candidate_id == article.id or abs(now - when) > self.window_s:
-                        continue
-                    seen.add(candidate_id)
-                    stored = state.get(f"s:{band_key.split(':')[1]}:{candidate_id}")
-                    if stored is None:
-                        continue
-                    similarity = float(np.mean(np.asarray(stored[2], dtype=np.uint64) == signature))
-                    if similarity >= self.threshold and (best is None or similarity > best[0]):
-                        best = (similarity, stored[1])
-        if best is not None and best[1] == article.id:  # an earlier version of this same article
-            best = None
-        root = best[1] if best else article.id
-        state[f"x:{current}:{digest}"] = [root, now]
-        if signature is not None:
-            state[f"s:{current}:{article.id}"] = [now, root, signature.tolist()]
-            for band_key in self._band_keys(signature, (current,)):
-                bucket = [entry for entry in state.get(band_key, ()) if entry[0] != article.id]
-                state[band_key] = (bucket + [[article.id, now]])[-self.bucket_size:]
-        if best is None:
-            return Verdict(None, None, None)
-        return Verdict("near", best[1], round(best[0], 4))
+            for band in self._band_keys(signature):
+                for slice_ in slices:
+                    for candidate_id, when in slice_.bands.get(band, ()):
+                        if candidate_id in seen or candidate_id == article.id or abs(now - when) > self.window_s:
+                            continue
+                        seen.add(candidate_id)
+                        stored = state.records.get(f"a:{candidate_id}")
+                        if stored is None or stored["signature"] is None:
+                            continue
+                        similarity = float(np.mean(np.asarray(stored["signature"], dtype=np.uint64) == signature))
+                        if similarity >= self.threshold and (best is None or similarity > best[0]):
+                            best = (similarity, stored["root"])
+        if best is None or best[1] == article.id:  # nothing close, or an earlier version of this same article
+            return Verdict(None, None, None), article.id, signature
+        return Verdict("near", best[1], round(best[0], 4)), best[1], signature
 
     def signature(self, article: NormalizedArticle) -> np.ndarray | None:
         """MinHash values of the body's word shingles (punctuation left out); None for no words."""
@@ -117,15 +131,57 @@ class Deduplicator:
         minhash.update_batch(list(shingles))
         return minhash.hashvalues.astype(np.uint64)
 
-    def _band_keys(self, signature: np.ndarray, slices) -> list[str]:
+    def _band_keys(self, signature: np.ndarray) -> list[str]:
         keys = []
         for band in range(self.bands):
             rows = signature[band * self.rows:(band + 1) * self.rows]
-            band_hash = hashlib.blake2b(rows.tobytes(), digest_size=8).hexdigest()
-            keys += [f"b:{slice_}:{band}:{band_hash}" for slice_ in slices]
+            keys.append(f"{band}:{hashlib.blake2b(rows.tobytes(), digest_size=8).hexdigest()}")
         return keys
 
-    def _expire(self, current: int, now: int, state: MutableMapping[str, Any]) -> None:
-        if advance(state, current, now):
-            for key in [key for key in state if key != CLOCK_KEY and int(key.split(":")[1]) < current - 1]:
-                del state[key]
+    def _index(self, state: WindowState) -> _Index:
+        """The state's index, rebuilt from its records when there is none (a new or recovered table)."""
+        if state.index is None:
+            index = _Index()
+            for key in list(state.records):
+                self._remember(index, key.removeprefix("a:"), state.records[key])
+            if index.expiry.times:
+                self._advance(index, index.expiry.newest // self.window_s)
+            state.index = index
+        return state.index
+
+    def _remember(self, index: _Index, article_id: str, record: dict[str, Any]) -> None:
+        index.expiry.touch(f"a:{article_id}", record["t"])
+        slice_ = self._slice(index, record["t"])
+        if slice_ is None or record["verdict"][0] == "exact":
+            return
+        slice_.exact[record["digest"]] = (record["root"], record["t"])
+        if record["signature"] is not None:
+            for band in self._band_keys(np.asarray(record["signature"], dtype=np.uint64)):
+                bucket = [entry for entry in slice_.bands.get(band, ()) if entry[0] != article_id]
+                slice_.bands[band] = (bucket + [(article_id, record["t"])])[-self.bucket_size:]
+
+    def _forget(self, index: _Index, article_id: str, record: dict[str, Any]) -> None:
+        slice_ = index.slices.get(record["t"] // self.window_s)
+        if slice_ is None or record["signature"] is None:
+            return
+        for band in self._band_keys(np.asarray(record["signature"], dtype=np.uint64)):
+            if band in slice_.bands:
+                slice_.bands[band] = [entry for entry in slice_.bands[band] if entry[0] != article_id]
+
+    def _slice(self, index: _Index, when: int) -> _Slice | None:
+        """The slice of ``when``, unless it has expired."""
+        number = when // self.window_s
+        if index.current is not None and number < index.current - 1:
+            return None
+        return index.slices.setdefault(number, _Slice())
+
+    def _advance(self, index: _Index, current: int) -> None:
+        """Start a new slice: forget the slices before the previous one, and mark their records."""
+        if index.current is not None and current <= index.current:
+            return
+        index.current = current
+        index.slices = {number: s for number, s in index.slices.items() if number >= current - 1}
+        index.expiry.expire(self._horizon(index))
+
+    def _horizon(self, index: _Index) -> int:
+        return (index.current - 1) * self.window_s if index.current is not None else 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import faust
 
+from processors import WindowState
 from streams.handling import Origin, handle
 from streams.settings import Settings
 from streams.state import TableMapping
@@ -22,17 +23,27 @@ def declare_topics(app: faust.App, settings: Settings) -> dict[str, faust.TopicT
 
 def attach_agents(app: faust.App, settings: Settings) -> None:
     topics = declare_topics(app, settings)
-    states: dict[str, TableMapping] = {}
+    states: dict[str, WindowState] = {}
     for stage in build_stages(settings):
         state = None
         if stage.state is not None:
             if stage.state not in states:
-                # A table is co-partitioned with the topic that feeds it.
-                table = app.Table(f"{stage.state}-state", default=None,
-                                  partitions=topics[stage.source].partitions, key_type=bytes, value_type=bytes)
-                states[stage.state] = TableMapping(table)
+                states[stage.state] = _table_state(app, stage.state, topics[stage.source].partitions)
             state = states[stage.state]
         app.agent(topics[stage.source], name=f"akhbar.{stage.name}")(_agent(stage, topics, state))
+
+
+def _table_state(app: faust.App, name: str, partitions: int) -> WindowState:
+    """A state whose records are a Faust table, co-partitioned with the topic that feeds it.
+    Its in-memory index is dropped whenever Faust recovers the table, and rebuilt from it."""
+    table = app.Table(f"{name}-state", default=None, partitions=partitions, key_type=bytes, value_type=bytes)
+    state = WindowState(TableMapping(table))
+
+    @table.on_recover
+    async def drop_index() -> None:
+        state.index = None
+
+    return state
 
 
 def _agent(stage: Stage, topics: dict[str, faust.TopicT], state):

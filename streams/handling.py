@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import MutableMapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
 
 import orjson
 from pydantic import ValidationError
 
-from processors import Rejected
+from processors import Rejected, WindowState
 from schemas import DeadLetter
 from streams.topology import Output, Stage
 
@@ -35,7 +33,7 @@ class Origin:
     offset: int | None = None
 
 
-def handle(stage: Stage, raw: bytes, state: MutableMapping[str, Any] | None,
+def handle(stage: Stage, raw: bytes, state: WindowState | None,
            origin: Origin = Origin()) -> list[Output]:
     """The stage's outputs for ``raw``, or a single dead letter."""
     limit = stage.max_input_bytes

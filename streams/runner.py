@@ -11,8 +11,8 @@ import time
 from collections import Counter, deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from processors import WindowState
 from streams.handling import Origin, handle
 from streams.kafka_tools import input_files, numbered_lines
 from streams.settings import Settings
@@ -42,7 +42,7 @@ class RunReport:
 
 
 class InProcessPipeline:
-    """The topology's stages, fed record by record, each with its own state mapping (a dict).
+    """The topology's stages, fed record by record, each state's records in a dict.
 
     ``seconds`` and ``records`` count, per stage, the time spent (decoding, processing and
     encoding) and the records handled, for the benchmark."""
@@ -50,7 +50,7 @@ class InProcessPipeline:
     def __init__(self, stages: tuple[Stage, ...]) -> None:
         self.stages = stages
         self._by_source = {stage.source: stage for stage in self.stages}
-        self.states: dict[str, dict[str, Any]] = {s.state: {} for s in self.stages if s.state is not None}
+        self.states = {s.state: WindowState() for s in self.stages if s.state is not None}
         self.seconds: Counter = Counter()
         self.records: Counter = Counter()
 

@@ -14,7 +14,7 @@ story across partitions. They are cheap next to the NLP stages.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from processors import ActionCoder, Deduplicator, EntityExtractor, EventAssembler, Gazetteer, Normalizer
+from processors import ActionCoder, Deduplicator, EntityExtractor, EventAssembler, Gazetteer, Normalizer, WindowState
 from processors.camel_ner import CamelBertTagger
 from processors.errors import BackendUnavailable
 from processors.ner import NerTagger
@@ -73,8 +73,8 @@ class Stage:
     source: str
     sinks: tuple[str, ...]
     input_model: type[Contract]
-    process: Callable[[Any, MutableMapping[str, Any] | None], list[Output]]
-    state: str | None = None  # the name of its state mapping; stages of one name share it
+    process: Callable[[Any, WindowState | None], list[Output]]
+    state: str | None = None  # the name of its state; stages of one name share it
     max_input_bytes: int | None = None  # larger records are dead letters, kept truncated to this size
 
 
@@ -105,7 +105,7 @@ def build_stages(settings: Settings) -> tuple[Stage, ...]:
     def normalize(article: Article, _state: Any) -> list[Output]:
         return [Output("normalized", article.id, normalizer(article))]
 
-    def dedup(article: NormalizedArticle, seen: MutableMapping[str, Any]) -> list[Output]:
+    def dedup(article: NormalizedArticle, seen: WindowState) -> list[Output]:
         verdict = deduplicator(article, seen)
         if verdict.kind == "exact":
             marker = Duplicate(id=article.id, article=article.article, published=article.published,
@@ -121,7 +121,7 @@ def build_stages(settings: Settings) -> tuple[Stage, ...]:
             enriched = component(article, enriched)
         return [Output("enriched", article.id, enriched)]
 
-    def assemble(article: EnrichedArticle | Duplicate, events: MutableMapping[str, Any]) -> list[Output]:
+    def assemble(article: EnrichedArticle | Duplicate, events: WindowState) -> list[Output]:
         event, mention = assembler(article, events)
         return [Output("events", event.event_id, event), Output("mentions", article.id, mention)]
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from components import CODER, EXTRACTOR, NORMALIZER, WEIGHER
 
-from processors import EventAssembler, event_id_for
+from processors import EventAssembler, WindowState, event_id_for
 from schemas import Article, EnrichedArticle
 
 START = datetime(2024, 12, 1, 8, 0)
@@ -31,7 +31,7 @@ def enriched(article_id: str, body: str, *, title: str | None = None, source: st
 
 
 def test_the_first_article_opens_an_event_with_its_entities_and_actions():
-    state: dict = {}
+    state = WindowState()
     event, mention = EventAssembler()(enriched("a", CALL, title="لافروف وفيدان يبحثان الوضع في حلب"), state)
     assert event.event_id == event_id_for("a") == mention.event_id
     assert (mention.relation, mention.similarity) == ("opened", None)
@@ -41,7 +41,7 @@ def test_the_first_article_opens_an_event_with_its_entities_and_actions():
 
 
 def test_another_outlets_report_joins_the_event_and_its_actions_merge():
-    state: dict = {}
+    state = WindowState()
     assembler = EventAssembler()
     assembler(enriched("a", CALL, title="لافروف وفيدان يبحثان الوضع في حلب", source="one"), state)
     event, mention = assembler(enriched("b", CALL_AGAIN, title="اتصال بين لافروف وفيدان حول حلب", source="two",
@@ -53,7 +53,7 @@ def test_another_outlets_report_joins_the_event_and_its_actions_merge():
 
 
 def test_a_different_happening_opens_its_own_event():
-    state: dict = {}
+    state = WindowState()
     assembler = EventAssembler()
     assembler(enriched("a", CALL, title="لافروف وفيدان يبحثان الوضع في حلب"), state)
     event, mention = assembler(enriched("c", FLOOD, title="سيول في جدة", hours=1), state)
@@ -61,7 +61,7 @@ def test_a_different_happening_opens_its_own_event():
 
 
 def test_the_same_story_after_the_window_is_a_new_event():
-    state: dict = {}
+    state = WindowState()
     assembler = EventAssembler()
     assembler(enriched("a", CALL, title="لافروف وفيدان يبحثان الوضع في حلب"), state)
     event, _ = assembler(enriched("b", CALL_AGAIN, title="اتصال بين لافروف وفيدان", hours=72), state)
@@ -69,7 +69,7 @@ def test_the_same_story_after_the_window_is_a_new_event():
 
 
 def test_a_near_duplicate_joins_the_event_of_the_article_it_copies():
-    state: dict = {}
+    state = WindowState()
     assembler = EventAssembler()
     assembler(enriched("a", CALL), state)
     copy = enriched("b", FLOOD, hours=1).model_copy(update={"duplicate_of": "a", "similarity": 0.8})
@@ -78,17 +78,17 @@ def test_a_near_duplicate_joins_the_event_of_the_article_it_copies():
 
 
 def test_replaying_an_article_changes_nothing():
-    state: dict = {}
+    state = WindowState()
     assembler = EventAssembler()
     assembler(enriched("a", CALL), state)
     first = assembler(enriched("b", CALL_AGAIN, hours=2), state)
-    before = dict(state)
+    before = dict(state.records)
     assert assembler(enriched("b", CALL_AGAIN, hours=2), state) == first
-    assert state == before
+    assert state.records == before
 
 
 def test_state_stays_bounded_over_a_long_stream():
-    state: dict = {}
+    state = WindowState()
     assembler = EventAssembler()
     sizes = []
     letters = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
@@ -96,6 +96,6 @@ def test_state_stays_bounded_over_a_long_stream():
     for n in range(400):  # one story an hour for 400 hours, each in words of its own
         body = " ".join("".join(words.choice(letters) for _ in range(6)) for _ in range(40))
         assembler(enriched(f"s{n}", body, hours=n), state)
-        sizes.append(len(state))
+        sizes.append(len(state.records))
     assert max(sizes[200:]) <= max(sizes[:200]) * 1.2
-    assert not any(key == f"e:{event_id_for('s0')}" for key in state)
+    assert not any(key == f"e:{event_id_for('s0')}" for key in state.records)

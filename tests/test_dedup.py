@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from processors import Deduplicator, EventAssembler, Normalizer, event_id_for
+from processors import (
+    Deduplicator,
+    EventAssembler,
+    Normalizer,
+    WindowState,
+    event_id_for,
+)
 from schemas import Article, Duplicate, EnrichedArticle
 
 NORMALIZER = Normalizer()
@@ -29,12 +35,12 @@ def normalized(article_id: str, body: str, hours: float = 0, source: str = "outl
 
 
 def test_a_new_story_is_not_a_duplicate():
-    verdict = Deduplicator()(normalized("a", STORY), {})
+    verdict = Deduplicator()(normalized("a", STORY), WindowState())
     assert (verdict.kind, verdict.duplicate_of, verdict.similarity) == (None, None, None)
 
 
 def test_exact_copy_after_normalization_is_an_exact_duplicate_of_the_first():
-    state: dict = {}
+    state = WindowState()
     dedup = Deduplicator()
     dedup(normalized("a", STORY), state)
     copy = "<p>" + STORY.replace("مستشفى", "مستشفـــى").replace("أعلنت", "اعلنت") + "</p>\nرابط الخبر: نص"
@@ -44,7 +50,7 @@ def test_exact_copy_after_normalization_is_an_exact_duplicate_of_the_first():
 
 
 def test_same_story_under_another_intro_and_signature_is_a_near_duplicate():
-    state: dict = {}
+    state = WindowState()
     dedup = Deduplicator()
     dedup(normalized("a", STORY), state)
     rewritten = "الرياض - خاص:\n" + STORY + "\nمحرر الشؤون المحلية"
@@ -54,14 +60,14 @@ def test_same_story_under_another_intro_and_signature_is_a_near_duplicate():
 
 
 def test_a_different_story_is_not_matched():
-    state: dict = {}
+    state = WindowState()
     dedup = Deduplicator()
     dedup(normalized("a", STORY), state)
     assert dedup(normalized("b", OTHER_STORY, hours=1), state).kind is None
 
 
 def test_copies_of_a_copy_point_to_the_first_article():
-    state: dict = {}
+    state = WindowState()
     dedup = Deduplicator()
     dedup(normalized("a", STORY), state)
     dedup(normalized("b", "مقدمة جديدة للخبر\n" + STORY, hours=1), state)
@@ -69,24 +75,24 @@ def test_copies_of_a_copy_point_to_the_first_article():
 
 
 def test_copies_outside_the_window_are_new_stories():
-    state: dict = {}
+    state = WindowState()
     dedup = Deduplicator(window=timedelta(hours=24))
     dedup(normalized("a", STORY), state)
     assert dedup(normalized("b", STORY, hours=30), state).kind is None
 
 
 def test_state_stays_bounded_because_old_slices_expire():
-    state: dict = {}
+    state = WindowState()
     dedup = Deduplicator(window=timedelta(hours=6))
     for hour in range(0, 96, 3):
         dedup(normalized(f"story-{hour}", f"{OTHER_STORY} رقم {hour} " * 2 + STORY[: hour + 40], hours=hour), state)
-    slices = {int(key.split(":")[1]) for key in state if key != "clock"}
-    assert max(slices) - min(slices) <= 1
-    assert len(state) < 200
+    times = [record["t"] for record in state.records.values()]
+    assert (max(times) - min(times)) // 3600 < 3 * 6  # the last two slices, and what is not yet swept
+    assert len(state.records) < 12
 
 
 def test_replaying_an_article_returns_its_first_verdict():
-    state: dict = {}
+    state = WindowState()
     dedup = Deduplicator()
     first = dedup(normalized("a", STORY), state)
     assert dedup(normalized("a", STORY), state) == first
@@ -95,7 +101,7 @@ def test_replaying_an_article_returns_its_first_verdict():
 
 
 def test_an_exact_duplicate_is_counted_as_a_mention_of_the_original_event():
-    events: dict = {}
+    events = WindowState()
     assembler = EventAssembler()
     original = EnrichedArticle(id="a", article=Article(id="a", source="outlet-a", title="افتتاح مستشفى", body=STORY),
                                language="ar", published="2024-12-01T08:00:00", entities=[], actions=[])

@@ -6,7 +6,7 @@ from components import CODER, EXTRACTOR, NORMALIZER, WEIGHER
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from processors import Deduplicator, EventAssembler
+from processors import Deduplicator, EventAssembler, WindowState
 from schemas import Article
 
 WORDS = ["لافروف", "فيدان", "اتصالا", "مع", "بنظيره", "استقبل", "هجوم", "لم", "سيزور", "برئاسة", "بين", "و"]
@@ -42,7 +42,7 @@ def test_extraction_and_dedup_never_raise_and_entities_are_slices(body, title):
     if not body.strip():
         return
     normalized = NORMALIZER(Article(id="p", source="s", title=title, body=body))
-    Deduplicator()(normalized, {})
+    Deduplicator()(normalized, WindowState())
     for entity in EXTRACTOR(normalized).entities:
         source = body if entity.field == "body" else title
         assert source[entity.start:entity.end] == entity.text and entity.start < entity.end
@@ -51,7 +51,7 @@ def test_extraction_and_dedup_never_raise_and_entities_are_slices(body, title):
 @PROPERTY_SETTINGS
 @given(bodies=st.lists(TEXT, min_size=1, max_size=4), title=st.one_of(st.none(), TEXT))
 def test_actions_and_assembly_never_raise_and_triggers_are_slices(bodies, title):
-    state: dict = {}
+    state = WindowState()
     assembler = EventAssembler()
     for n, body in enumerate(bodies):
         if not body.strip():
