@@ -7,12 +7,20 @@ import faust
 from streams.agents import attach_agents
 from streams.security import faust_credentials
 from streams.settings import Settings
+from streams.transport import FetchWaitTransport
 
 
 def create_app(settings: Settings) -> faust.App:
     """A Faust app for ``settings``, with the topology's agents attached."""
+    app = configured_app(settings.app_id, settings)
+    attach_agents(app, settings)
+    return app
+
+
+def configured_app(app_id: str, settings: Settings) -> faust.App:
+    """A Faust app with Akhbar's broker, delivery, web and state settings, and no agents yet."""
     app = faust.App(
-        settings.app_id,
+        app_id,
         broker=f"kafka://{settings.kafka_bootstrap}",
         broker_credentials=faust_credentials(settings),
         processing_guarantee="at_least_once",
@@ -32,5 +40,5 @@ def create_app(settings: Settings) -> faust.App:
         producer_acks=-1,
         consumer_auto_offset_reset="earliest",
     )
-    attach_agents(app, settings)
+    app.transport = FetchWaitTransport(app.conf.broker_consumer, app, fetch_wait_ms=settings.consumer_fetch_wait_ms)
     return app

@@ -95,3 +95,13 @@ def test_bad_record_goes_to_the_dead_letter_topic_and_the_agent_keeps_going(app,
 
 def app_normalized(article_id: str, body: str) -> bytes:
     return Normalizer()(Article(id=article_id, source="s", body=body)).to_json()
+
+
+def test_the_worker_consumer_waits_for_records_at_most_the_configured_time():
+    """Faust fixes 1,500 ms; the app's transport puts the setting in its place (streams/transport.py)."""
+    app = create_app(Settings(consumer_fetch_wait_ms=42))
+
+    async def worker_consumer():
+        return app.consumer._new_consumer_thread()._create_worker_consumer(app.transport)
+
+    assert asyncio.run(worker_consumer())._fetch_max_wait_ms == 42
