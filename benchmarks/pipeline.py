@@ -7,9 +7,11 @@ Prints one table:
   peak RSS and the RSS at each tenth of the stream (flat when state expires);
 - streaming end-to-end articles/s on a fresh local broker with 1 and 2 workers, against a
   Faust passthrough agent on the same messages (this machine's transport ceiling);
-- produce→event latency p50 and p99 at a fixed offered rate of half the 1-worker maximum.
+- produce→event latency p50 and p99 at a fixed offered rate of half the maximum, with 1 and
+  with 2 workers.
 
-Streaming runs on the first ``--stream-limit`` articles (the broker keeps them in memory).
+Streaming runs on the first ``--stream-limit`` articles (the broker keeps them in memory),
+and is compared with the in-process rate over those same articles, from the same run.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from rich.table import Table
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from streams.broker import LocalBroker, free_port  # noqa: E402
+from streams.broker import TANSU_WORKER_ENV, LocalBroker, free_port  # noqa: E402
 from streams.kafka_tools import create_topics, read_until  # noqa: E402
 from streams.runner import InProcessPipeline  # noqa: E402
 from streams.settings import Settings  # noqa: E402
@@ -50,24 +52,29 @@ def rss_mb() -> float:
     return 0.0
 
 
-def in_process(lines: list[bytes]) -> tuple[dict[str, float], float, float, list[float]]:
-    """µs per article of each stage, articles/s, peak RSS (MB) and RSS at each tenth."""
+def in_process(lines: list[bytes], first: int) -> tuple[dict[str, float], float, float, float, list[float]]:
+    """µs per article of each stage, articles/s over all ``lines`` and over the ``first`` of them,
+    peak RSS (MB) and RSS at each tenth."""
     pipeline = InProcessPipeline(build_stages(Settings()))
     samples = []
     started = time.perf_counter()
+    first_rate = float("nan")
     for n, line in enumerate(lines):
         pipeline.feed(line)
+        if n + 1 == first:
+            first_rate = first / (time.perf_counter() - started)
         if (n + 1) % max(len(lines) // 10, 1) == 0:
             samples.append(rss_mb())
     elapsed = time.perf_counter() - started
     costs = {name: pipeline.seconds[name] / pipeline.records[name] * 1e6 for name in pipeline.records}
-    return costs, len(lines) / elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, samples
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return costs, len(lines) / elapsed, first_rate, peak, samples
 
 
 def worker_env(bootstrap: str, tag: str, data_dir: Path) -> dict[str, str]:
     env = {**os.environ, "AKHBAR_KAFKA_BOOTSTRAP": bootstrap, "AKHBAR_APP_ID": f"bench-{tag}",
-           "AKHBAR_PARTITIONS": "2", "AKHBAR_SESSION_TIMEOUT_S": "6", "AKHBAR_PRODUCER_BATCH_BYTES": "1",
-           "AKHBAR_DATA_DIR": str(data_dir), "AKHBAR_LOG_LEVEL": "warning"}
+           "AKHBAR_PARTITIONS": "2", **TANSU_WORKER_ENV, "AKHBAR_DATA_DIR": str(data_dir),
+           "AKHBAR_LOG_LEVEL": "warning"}
     for spec in TOPICS:
         env[f"AKHBAR_TOPIC_{spec.role.upper()}"] = f"{tag}.{spec.role}"
     return env
@@ -175,37 +182,38 @@ def main() -> None:
     args = parser.parse_args()
     lines = [line for line in args.stream.read_bytes().splitlines() if line.strip()][:args.limit]
 
-    costs, in_rate, peak, samples = in_process(lines)
+    stream_lines = lines[:args.stream_limit]
+    costs, all_rate, in_rate, peak, samples = in_process(lines, len(stream_lines))
     table = Table(title=f"Akhbar pipeline benchmark, {date.today()}, {platform.machine()}, "
                         f"{os.cpu_count()} cores, Python {platform.python_version()}")
     table.add_column("measure")
     table.add_column("value", justify="right")
     for name, micros in costs.items():
         table.add_row(f"in process: {name}", f"{micros:,.0f} µs/article")
-    table.add_row(f"in process: whole pipeline ({len(lines):,} articles)", f"{in_rate:,.1f} articles/s")
+    table.add_row(f"in process: whole pipeline ({len(lines):,} articles)", f"{all_rate:,.1f} articles/s")
+    table.add_row(f"in process: whole pipeline, its first {len(stream_lines):,} articles (the streamed ones)",
+                  f"{in_rate:,.1f} articles/s")
     table.add_row("in process: peak RSS", f"{peak:,.0f} MB")
     table.add_row("in process: RSS at each tenth", " ".join(f"{mb:,.0f}" for mb in samples) + " MB")
 
     if not args.skip_streaming:
-        stream_lines = lines[:args.stream_limit]
-        _, in_rate, _, _ = in_process(stream_lines)  # the same articles as the streaming runs
-        table.add_row(f"in process: whole pipeline, the {len(stream_lines):,} streamed articles",
-                      f"{in_rate:,.1f} articles/s")
         work = Path(os.environ.get("TMPDIR", "/tmp")) / f"akhbar-bench-{os.getpid()}"
         work.mkdir(parents=True, exist_ok=True)
         with LocalBroker(log_path=work / "broker.log") as broker:
             ceiling = passthrough(broker.bootstrap, stream_lines, work)
             one, _ = streaming(broker.bootstrap, stream_lines, 1, "one", work)
             two, _ = streaming(broker.bootstrap, stream_lines, 2, "two", work)
-            rate = one / 2
-            _, latencies = streaming(broker.bootstrap, stream_lines, 1, "latency", work, rate=rate)
+            _, latencies_one = streaming(broker.bootstrap, stream_lines, 1, "latency-one", work, rate=one / 2)
+            _, latencies_two = streaming(broker.bootstrap, stream_lines, 2, "latency-two", work, rate=two / 2)
         table.add_row(f"streaming: Faust passthrough agent ({len(stream_lines):,} articles)",
                       f"{ceiling:,.1f} articles/s")
         table.add_row("streaming: pipeline, 1 worker", f"{one:,.1f} articles/s ({one / in_rate:.0%} of in process)")
         table.add_row("streaming: pipeline, 2 workers", f"{two:,.1f} articles/s ({two / in_rate:.0%} of in process)")
         table.add_row("streaming: pipeline / passthrough, 1 worker", f"{one / ceiling:.1%}")
-        table.add_row(f"streaming: produce→event latency at {rate:,.1f} articles/s",
-                      f"p50 {percentile(latencies, 0.5):,.0f} ms, p99 {percentile(latencies, 0.99):,.0f} ms")
+        for workers, rate, latencies in ((1, one / 2, latencies_one), (2, two / 2, latencies_two)):
+            table.add_row(f"streaming: produce→event latency, {workers} worker{'s' * (workers > 1)}, "
+                          f"at half its rate ({rate:,.1f} articles/s)",
+                          f"p50 {percentile(latencies, 0.5):,.0f} ms, p99 {percentile(latencies, 0.99):,.0f} ms")
     Console().print(table)
 
 

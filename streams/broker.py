@@ -14,6 +14,12 @@ from importlib import resources
 from pathlib import Path
 
 STOP_GRACE_S = 2.0
+# What a worker needs against Tansu: batches of one record (its ListOffsets is wrong for
+# multi-record batches, which corrupts Faust table recovery); a short consumer fetch wait
+# (it holds a waiting fetch even when records arrive); a short session timeout (the first
+# group join takes about half of it).
+TANSU_WORKER_ENV = {"AKHBAR_PRODUCER_BATCH_BYTES": "1", "AKHBAR_CONSUMER_FETCH_WAIT_MS": "10",
+                    "AKHBAR_SESSION_TIMEOUT_S": "6"}
 
 
 def tansu_binary() -> Path:

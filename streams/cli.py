@@ -280,10 +280,11 @@ def topics() -> None:
 @click.option("--port", type=int, default=9092, show_default=True)
 def broker(port: int) -> None:
     """Run the local Tansu broker in the foreground, in memory, on 127.0.0.1 (development only)."""
-    from streams.broker import tansu_command
+    from streams.broker import TANSU_WORKER_ENV, tansu_command
 
+    tansu_env = " ".join(f"{name}={value}" for name, value in TANSU_WORKER_ENV.items())
     click.echo(f"akhbar broker: Tansu on 127.0.0.1:{port}; against it, export "
-               f"AKHBAR_KAFKA_BOOTSTRAP=127.0.0.1:{port} AKHBAR_PRODUCER_BATCH_BYTES=1", err=True)
+               f"AKHBAR_KAFKA_BOOTSTRAP=127.0.0.1:{port} {tansu_env}", err=True)
     try:
         sys.exit(subprocess.call(tansu_command(port)))
     except KeyboardInterrupt:

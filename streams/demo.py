@@ -21,7 +21,7 @@ import orjson
 from rich.console import Console
 
 from schemas import Article, Event
-from streams.broker import LocalBroker, free_port
+from streams.broker import TANSU_WORKER_ENV, LocalBroker, free_port
 from streams.display import events_table
 from streams.kafka_tools import create_topics, produce, wait_for
 from streams.settings import Settings
@@ -47,8 +47,8 @@ def run_demo(*, bidi: str = "auto", timeout_s: float = 180.0) -> int:
             broker = stack.enter_context(LocalBroker(log_path=workdir / "broker.log"))
             console.print(f"[bold]broker[/]  local Tansu on {broker.bootstrap}")
             env["AKHBAR_KAFKA_BOOTSTRAP"] = broker.bootstrap
-            env.setdefault("AKHBAR_PRODUCER_BATCH_BYTES", "1")  # Tansu's ListOffsets defect
-            env.setdefault("AKHBAR_SESSION_TIMEOUT_S", "6")
+            for name, value in TANSU_WORKER_ENV.items():
+                env.setdefault(name, value)
         env.setdefault("AKHBAR_WEB_PORT", str(free_port()))
         env.setdefault("AKHBAR_DATA_DIR", str(workdir / "data"))
         settings = Settings.from_env(env)

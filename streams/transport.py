@@ -2,9 +2,10 @@
 
 Faust creates its worker consumer with ``fetch_max_wait_ms=1500`` and no setting to
 change it. Kafka answers a waiting fetch as soon as a record arrives, so there the
-value only bounds idle polling; Tansu holds it, and each hop of the topology waited
-about 0.4 s for its input (measured with aiokafka: p50 380 ms at 1,500 ms, 4 ms at
-100 ms). ``AKHBAR_CONSUMER_FETCH_WAIT_MS`` sets it.
+value only bounds idle polling; Tansu holds the fetch, and each of the topology's four
+hops waited for its input: on the dev stream at 13.8 articles/s, produce→event p50 was
+2,887 ms at 1,500 ms, 229 ms at 100 ms and 63 ms at 10 ms.
+``AKHBAR_CONSUMER_FETCH_WAIT_MS`` sets it.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.broker import LocalBroker, free_port
+from streams.broker import TANSU_WORKER_ENV, LocalBroker, free_port
 from streams.kafka_tools import create_topics
 from streams.settings import Settings
 from streams.topology import TOPICS
@@ -57,8 +57,7 @@ def pipeline_env(bootstrap: str, data_dir: Path) -> dict[str, str]:
         "AKHBAR_KAFKA_BOOTSTRAP": bootstrap,
         "AKHBAR_APP_ID": f"akhbar-test-{run}",
         "AKHBAR_PARTITIONS": "2",
-        "AKHBAR_SESSION_TIMEOUT_S": "6",
-        "AKHBAR_PRODUCER_BATCH_BYTES": "1",
+        **TANSU_WORKER_ENV,
         "AKHBAR_WEB_PORT": str(free_port()),
         "AKHBAR_DATA_DIR": str(data_dir),
     }
