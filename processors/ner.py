@@ -75,32 +75,38 @@ def word_features(norm: str, base: str) -> list[str]:
     return features
 
 
+def context_features(norm: str, base: str) -> dict[int, tuple[str, ...]]:
+    """What a word gives the features of the token ``offset`` places before or after it."""
+    trigger = _trigger(base, norm)
+    given = ("given",) if norm in GIVEN_NAMES else ()
+    return {
+        -2: (f"-2:w={norm}", f"-2:b={base}", f"-2:trig={trigger}"),
+        -1: (f"-1:w={norm}", f"-1:b={base}", f"-1:s2={norm[-2:]}", f"-1:trig={trigger}", *(f"-1:{g}" for g in given)),
+        1: (f"1:w={norm}", f"1:b={base}", f"+1:shape={_shape(norm)}", *(f"+1:{g}" for g in given)),
+        2: (f"2:w={norm}", f"2:b={base}"),
+    }
+
+
 def sentence_features(tokens: Sequence[Token], registry_tags: Sequence[str],
-                      own: Sequence[list[str]] | None = None) -> list[list[str]]:
-    """CRFsuite features of each token: its word features (``own``, when already computed),
-    its registry tag (IOB, from registry matches) and its context."""
+                      words: Sequence[tuple[list[str], dict[int, tuple[str, ...]]]] | None = None) -> list[list[str]]:
+    """CRFsuite features of each token: its word features, its registry tag (IOB, from registry
+    matches) and its context: its neighbours' words, registry tags and what they give
+    (``words``: each token's word and context features, when already computed)."""
+    if words is None:
+        words = [(word_features(t.norm, t.base), context_features(t.norm, t.base)) for t in tokens]
     n = len(tokens)
-    norms = [t.norm for t in tokens]
-    triggers = [_trigger(t.base, t.norm) for t in tokens]
-    given = [norm in GIVEN_NAMES for norm in norms]
     sentence = []
     for i, token in enumerate(tokens):
-        norm = norms[i]
-        features = [*(own[i] if own is not None else word_features(norm, token.base)), f"reg={registry_tags[i]}"]
+        features = [*words[i][0], f"reg={registry_tags[i]}"]
         if i > 0:
-            features += [f"bi-={norms[i - 1]}|{norm}", f"-1:s2={norms[i - 1][-2:]}", f"-1:trig={triggers[i - 1]}"]
-            if given[i - 1]:
-                features.append("-1:given")
+            features.append(f"bi-={tokens[i - 1].norm}|{token.norm}")
         if i + 1 < n:
-            features += [f"bi+={norm}|{norms[i + 1]}", f"+1:shape={_shape(norms[i + 1])}"]
-            if given[i + 1]:
-                features.append("+1:given")
-        if i >= 2:
-            features.append(f"-2:trig={triggers[i - 2]}")
+            features.append(f"bi+={token.norm}|{tokens[i + 1].norm}")
         for offset in (-2, -1, 1, 2):
             j = i + offset
             if 0 <= j < n:
-                features += [f"{offset}:w={norms[j]}", f"{offset}:b={tokens[j].base}", f"{offset}:reg={registry_tags[j]}"]
+                features += words[j][1][offset]
+                features.append(f"{offset}:reg={registry_tags[j]}")
             else:
                 features.append(f"{offset}:edge")
         sentence.append(features)
@@ -130,7 +136,8 @@ class NerTagger:
     WORD_MEMO = 20_000
 
     def __init__(self, model_path: Path | None = None) -> None:
-        self._words: dict[tuple[str, str], list[str]] = {}  # a memo of word_features; words repeat
+        # word and context features by (norm, base): words repeat, and building features is most of tagging
+        self._words: dict[tuple[str, str], tuple[list[str], dict[int, tuple[str, ...]]]] = {}
         self._tagger = pycrfsuite.Tagger()
         if model_path is None:
             with resources.as_file(resources.files("processors").joinpath(MODEL_RESOURCE)) as path:
@@ -141,15 +148,16 @@ class NerTagger:
     def tag(self, tokens: Sequence[Token], registry_tags: Sequence[str]) -> list[str]:
         if not tokens:
             return []
-        own = []
+        words = []
         for token in tokens:
             features = self._words.get((token.norm, token.base))
             if features is None:
                 if len(self._words) > self.WORD_MEMO:
                     self._words.clear()
-                features = self._words[(token.norm, token.base)] = word_features(token.norm, token.base)
-            own.append(features)
-        return self._tagger.tag(sentence_features(tokens, registry_tags, own))
+                features = self._words[(token.norm, token.base)] = (word_features(token.norm, token.base),
+                                                                    context_features(token.norm, token.base))
+            words.append(features)
+        return self._tagger.tag(sentence_features(tokens, registry_tags, words))
 
 
 def spans_from_iob(labels: Sequence[str]) -> list[TaggedSpan]:
