@@ -11,10 +11,11 @@
 - The event's record gathers the articles, sources, top entities and the actions,
   deduplicated across mentions (same actors, category and date).
 
-The state is a ``WindowState``. Its durable records are one an article (its event,
-its heaviest terms and entities) and one an event (the event, its centroids); the
-posting lists (term or entity -> recent events), kept per time slice one window long,
-are derived from the article records in memory. Events stay open for ``window``
+The state is a ``WindowState``. Its durable records are one an event: the event, its
+centroids, and its member articles (each with its time, how it joined, and its
+heaviest terms and entities), so that assembling an article writes one record. Which
+event an article belongs to, and the posting lists (term or entity -> recent events,
+kept per time slice one window long), are derived from those records in memory. Events stay open for ``window``
 after their last article; postings older than the previous slice are forgotten, and
 records idle for two windows are deleted, so memory stays bounded however long the
 stream runs. Assembling the same article twice changes nothing, so a replay after a
@@ -53,7 +54,9 @@ def event_id_for(article_id: str) -> str:
 class _Index:
     expiry: Expiry = field(default_factory=Expiry)
     current: int | None = None
-    # slice -> index key -> the events of its articles in that slice, oldest first, with their times
+    articles: dict[str, str] = field(default_factory=dict)  # article -> its event
+    members: dict[str, list[str]] = field(default_factory=dict)  # event -> its articles
+    # slice -> index key -> the most recent events of its articles in that slice, with their times
     postings: dict[int, dict[str, dict[str, int]]] = field(default_factory=dict)
 
 
@@ -72,45 +75,47 @@ class EventAssembler:
     def __call__(self, article: EnrichedArticle | Duplicate, state: WindowState) -> tuple[Event, Mention]:
         index = self._index(state)
         records = state.records
-        assigned = records.get(f"a:{article.id}")
-        if assigned is not None and (record := records.get(f"e:{assigned['event']}")) is not None:
+        known = index.articles.get(article.id)
+        if known is not None and (record := records.get(f"e:{known}")) is not None:
             # a replay: the same answer, nothing changed
-            return (Event.model_validate(record["event"]),
-                    self._mention(article, assigned["event"], assigned["relation"], assigned["similarity"]))
+            _, relation, similarity, _ = record["members"][article.id]
+            return Event.model_validate(record["event"]), self._mention(article, known, relation, similarity)
         now = index.expiry.now(article.published)
         self._advance(index, now // self.window_s)
-        index.expiry.sweep(records, self._horizon(index))
+        for key in index.expiry.sweep(records, self._horizon(index)):
+            for member in index.members.pop(key[2:], ()):
+                index.articles.pop(member, None)
         keys = _index_keys(article) if isinstance(article, EnrichedArticle) else []
 
         relation, similarity, target = "opened", None, None
         if article.duplicate_of is not None:
-            root = records.get(f"a:{article.duplicate_of}")
-            if root is not None and index.expiry.alive(f"e:{root['event']}", self._horizon(index)):
-                relation, target = "copy", root["event"]
+            root = index.articles.get(article.duplicate_of)
+            if root is not None and index.expiry.alive(f"e:{root}", self._horizon(index)):
+                relation, target = "copy", root
         if target is None and isinstance(article, EnrichedArticle):
             best = self._best(article, keys, now, index, records)
             if best is not None:
                 relation, similarity, target = "joined", round(best[0], 4), best[1]
 
-        assignment = {"event": target, "t": now, "relation": relation, "similarity": similarity, "keys": keys}
         if target is None:
-            target = assignment["event"] = event_id_for(article.id)
+            target = event_id_for(article.id)
             event = self._open(target, article)
-            record = {"lead": {}, "body": {}, "norms": [0.0, 0.0], "entities": [], "last": now}
+            record = {"lead": {}, "body": {}, "norms": [0.0, 0.0], "entities": [], "last": now, "members": {}}
         else:
             record = records[f"e:{target}"]
-            event = Event.model_validate(record["event"])
-            if article.id in event.article_ids:  # a replay after a crash between the two writes below
-                self._assign(index, records, article.id, assignment)
-                return event, self._mention(article, target, relation, similarity)
-            event = self._join(event, article)
+            event = self._join(Event.model_validate(record["event"]), article)
             record["last"] = max(record["last"], now)
         record["event"] = event.model_dump(mode="json")
         if isinstance(article, EnrichedArticle):
             self._absorb(record, article)
+        member = [now, relation, similarity, keys]
+        record["members"][article.id] = member
+        for earlier in record["members"].values():  # postings are kept for two slices only
+            if earlier[3] and earlier[0] // self.window_s < index.current - 1:
+                earlier[3] = []
         records[f"e:{target}"] = record
         index.expiry.touch(f"e:{target}", record["last"])
-        self._assign(index, records, article.id, assignment)
+        self._remember(index, target, article.id, member)
         return event, self._mention(article, target, relation, similarity)
 
     def _best(self, article: EnrichedArticle, keys: list[str], now: int, index: _Index,
@@ -134,24 +139,21 @@ class EventAssembler:
                         best = (score, event_id)
         return best
 
-    def _assign(self, index: _Index, records: MutableMapping[str, Any], article_id: str,
-                assignment: dict[str, Any]) -> None:
-        records[f"a:{article_id}"] = assignment
-        self._remember(index, f"a:{article_id}", assignment)
-
-    def _remember(self, index: _Index, key: str, assignment: dict[str, Any]) -> None:
-        """Index the article's terms and entities, in its slice, as pointing at its event."""
-        index.expiry.touch(key, assignment["t"])
-        number = assignment["t"] // self.window_s
+    def _remember(self, index: _Index, event_id: str, article_id: str, member: list) -> None:
+        """Index the article as a member of its event, and its terms and entities, in its slice."""
+        if index.articles.get(article_id) != event_id:
+            index.articles[article_id] = event_id
+            index.members.setdefault(event_id, []).append(article_id)
+        when, keys = member[0], member[3]
+        number = when // self.window_s
         if index.current is not None and number < index.current - 1:
             return
         postings = index.postings.setdefault(number, {})
-        for term in assignment["keys"]:
-            posting = postings.setdefault(term, {})
-            posting.pop(assignment["event"], None)
-            posting[assignment["event"]] = assignment["t"]
-            if len(posting) > POSTING_SIZE:
-                del posting[next(iter(posting))]
+        for key in keys:
+            posting = postings.setdefault(key, {})
+            posting[event_id] = max(when, posting.get(event_id, when))
+            if len(posting) > POSTING_SIZE:  # the least recent goes, whatever the order articles came in
+                del posting[min(posting, key=lambda e: (posting[e], e))]
 
     def _index(self, state: WindowState) -> _Index:
         """The state's index, rebuilt from its records when there is none (a new or recovered table)."""
@@ -159,17 +161,16 @@ class EventAssembler:
             index = _Index()
             for key in list(state.records):
                 record = state.records[key]
-                if key.startswith("e:"):
-                    index.expiry.touch(key, record["last"])
-                else:
-                    self._remember(index, key, record)
+                index.expiry.touch(key, record["last"])
+                for article_id, member in record["members"].items():
+                    self._remember(index, key[2:], article_id, member)
             if index.expiry.times:
                 self._advance(index, index.expiry.newest // self.window_s)
             state.index = index
         return state.index
 
     def _advance(self, index: _Index, current: int) -> None:
-        """Start a new slice: forget postings before the previous slice, and mark records idle for two windows."""
+        """Start a new slice: forget postings before the previous slice, and mark events idle for two windows."""
         if index.current is not None and current <= index.current:
             return
         index.current = current

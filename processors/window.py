@@ -59,11 +59,13 @@ class Expiry:
     def alive(self, key: str, horizon: int) -> bool:
         return self.times.get(key, horizon - 1) >= horizon
 
-    def sweep(self, records: MutableMapping[str, Any], horizon: int, budget: int = SWEEP_PER_ARTICLE) -> None:
-        """Delete up to ``budget`` expired records (one rewritten since it was marked stays)."""
-        while budget and self._due:
+    def sweep(self, records: MutableMapping[str, Any], horizon: int, budget: int = SWEEP_PER_ARTICLE) -> list[str]:
+        """Delete up to ``budget`` expired records (one rewritten since it was marked stays); their keys."""
+        deleted = []
+        while len(deleted) < budget and self._due:
             key = self._due.popleft()
             if key in self.times and self.times[key] < horizon:
                 del self.times[key]
                 records.pop(key, None)
-                budget -= 1
+                deleted.append(key)
+        return deleted
