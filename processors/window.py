@@ -1,10 +1,10 @@
 """The state of a windowed processor (duplicate detection, event assembly) between messages.
 
-A windowed processor keeps one durable record an article (and one an event) in a
-mapping, and finds them again through an index it derives from those records in
-memory. In the stream the mapping is a Faust table, where each write is a changelog
-record sent to the broker: one write an article, instead of one a band hash or a
-term, is what lets the stream keep up.
+A windowed processor writes one durable record an article in a mapping (dedup the
+article's, assembly its event's), and finds records again through an index it
+derives from them in memory. In the stream the mapping is a Faust table, where each
+write is a changelog record sent to the broker: one write an article, instead of one
+a band hash or a term, is what lets the stream keep up.
 
 Time is the stream's own: the articles' publication times, never the wall clock, so
 a replay or a file run of old articles expires exactly as the live stream did.
