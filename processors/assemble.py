@@ -102,21 +102,24 @@ class EventAssembler:
             event = self._open(target, article)
             record = {"lead": {}, "body": {}, "norms": [0.0, 0.0], "entities": [], "last": now, "members": {}}
         else:
-            record = records[f"e:{target}"]
+            record = dict(records[f"e:{target}"])  # a new record: the stored one is never changed in place
             event = self._join(Event.model_validate(record["event"]), article)
             record["last"] = max(record["last"], now)
         record["event"] = event.model_dump(mode="json")
         if isinstance(article, EnrichedArticle):
             self._absorb(record, article)
         member = [now, relation, similarity, keys]
-        record["members"][article.id] = member
-        for earlier in record["members"].values():  # postings are kept for two slices only
-            if earlier[3] and earlier[0] // self.window_s < index.current - 1:
-                earlier[3] = []
+        record["members"] = {**self._recent_postings(record["members"], index), article.id: member}
         records[f"e:{target}"] = record
         index.expiry.touch(f"e:{target}", record["last"])
         self._remember(index, target, article.id, member)
         return event, self._mention(article, target, relation, similarity)
+
+    def _recent_postings(self, members: dict[str, list], index: _Index) -> dict[str, list]:
+        """The members, without the terms and entities of those before the previous slice (no longer indexed)."""
+        oldest = (index.current - 1) * self.window_s
+        return {article_id: member if member[0] >= oldest or not member[3] else [*member[:3], []]
+                for article_id, member in members.items()}
 
     def _best(self, article: EnrichedArticle, keys: list[str], now: int, index: _Index,
               records: MutableMapping[str, Any]) -> tuple[float, str] | None:
@@ -195,7 +198,7 @@ class EventAssembler:
         """Add the article to the event's centroids (sums of unit vectors) and entities."""
         terms = article.terms or NO_TERMS
         for name, vector in (("lead", terms.lead), ("body", terms.body)):
-            centroid = record[name]
+            centroid = record[name] = dict(record[name])
             for term, weight in vector.items():
                 centroid[term] = round(centroid.get(term, 0.0) + weight, 5)
             if len(centroid) > CENTROID_TERMS:

@@ -35,12 +35,15 @@ def attach_agents(app: faust.App, settings: Settings) -> None:
 
 def _table_state(app: faust.App, name: str, partitions: int) -> WindowState:
     """A state whose records are a Faust table, co-partitioned with the topic that feeds it.
-    Its in-memory index is dropped whenever Faust recovers the table, and rebuilt from it."""
+    What it keeps in memory (its index, decoded records) is dropped whenever Faust recovers
+    the table, and rebuilt from it."""
     table = app.Table(f"{name}-state", default=None, partitions=partitions, key_type=bytes, value_type=bytes)
-    state = WindowState(TableMapping(table))
+    records = TableMapping(table)
+    state = WindowState(records)
 
     @table.on_recover
-    async def drop_index() -> None:
+    async def drop_derived() -> None:
+        records.forget_decoded()
         state.index = None
 
     return state

@@ -105,3 +105,21 @@ def test_the_worker_consumer_waits_for_records_at_most_the_configured_time():
         return app.consumer._new_consumer_thread()._create_worker_consumer(app.transport)
 
     assert asyncio.run(worker_consumer())._fetch_max_wait_ms == 42
+
+
+def test_a_table_mapping_keeps_recent_values_decoded_and_the_table_in_bytes():
+    from streams.state import TableMapping
+
+    table: dict[bytes, bytes] = {}
+    records = TableMapping(table, decoded=2)
+    records["e:1"] = {"last": 1}
+    records["e:2"] = {"last": 2}
+    records["e:3"] = {"last": 3}
+    assert table[b"e:1"] == b'{"last":1}'
+    assert records["e:1"] == {"last": 1}  # decoded again from the table
+    assert records["e:3"] is records["e:3"]  # kept decoded
+    del records["e:3"]
+    assert "e:3" not in records and b"e:3" not in table
+    table[b"e:2"] = b'{"last":20}'  # as Faust recovery writes a table
+    records.forget_decoded()
+    assert records["e:2"] == {"last": 20}
