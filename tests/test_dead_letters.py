@@ -7,6 +7,7 @@ import base64
 import orjson
 import pytest
 
+from processors import WindowState
 from schemas import DeadLetter
 from streams.handling import Origin, handle
 from streams.settings import Settings
@@ -67,11 +68,11 @@ def test_later_stages_reject_records_of_the_wrong_contract():
 def test_a_good_article_flows_through_every_stage():
     raw = orjson.dumps({"id": "a", "source": "s", "body": "زيارة إلى مصر"})
     [normalized] = handle(STAGES["normalize"], raw, None)
-    [distinct] = handle(STAGES["dedup"], normalized.value.to_json(), {})
+    [distinct] = handle(STAGES["dedup"], normalized.value.to_json(), WindowState())
     [enriched] = handle(STAGES["extract"], distinct.value.to_json(), None)
-    state: dict = {}
+    state = WindowState()
     event, mention = handle(STAGES["assemble"], enriched.value.to_json(), state)
     assert [o.topic for o in (normalized, distinct, enriched, event, mention)] == \
         ["normalized", "distinct", "enriched", "events", "mentions"]
     assert isinstance(event, Output) and event.key == event.value.event_id
-    assert mention.key == "a" and state[f"e:{event.key}"]["event"] == event.value.model_dump(mode="json")
+    assert mention.key == "a" and state.records[f"e:{event.key}"]["event"] == event.value.model_dump(mode="json")
