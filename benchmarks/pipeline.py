@@ -26,7 +26,6 @@ import time
 from datetime import date
 from pathlib import Path
 
-import orjson
 from kafka import KafkaProducer
 from rich.console import Console
 from rich.table import Table
@@ -35,6 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from streams.broker import TANSU_WORKER_ENV, LocalBroker, free_port  # noqa: E402
+from streams.handling import article_id_of  # noqa: E402
 from streams.kafka_tools import create_topics, read_until  # noqa: E402
 from streams.runner import InProcessPipeline  # noqa: E402
 from streams.settings import Settings  # noqa: E402
@@ -101,11 +101,8 @@ def stop(workers: list[subprocess.Popen]) -> None:
 
 
 def article_key(line: bytes) -> bytes | None:
-    try:
-        record_id = orjson.loads(line).get("id")
-    except (orjson.JSONDecodeError, AttributeError):
-        return None
-    return record_id.encode() if isinstance(record_id, str) else None
+    article_id = article_id_of(line)
+    return article_id.encode("utf-8") if article_id is not None else None
 
 
 def produce(settings: Settings, lines: list[bytes], rate: float | None = None) -> None:

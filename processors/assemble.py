@@ -15,10 +15,10 @@ The state is a ``WindowState``. Its durable records are one an event: the event,
 centroids, and its member articles (each with its time, how it joined, and its
 heaviest terms and entities), so that assembling an article writes one record. Which
 event an article belongs to, and the posting lists (term or entity -> recent events,
-kept per time slice one window long), are derived from those records in memory. Events stay open for ``window``
-after their last article; postings older than the previous slice are forgotten, and
-records idle for two windows are deleted, so memory stays bounded however long the
-stream runs. Assembling the same article twice changes nothing, so a replay after a
+kept per time slice one window long), are derived from those records in memory.
+Events stay open for ``window`` after their last article; postings older than the
+previous slice are forgotten, and records idle for two windows are deleted, so memory
+stays bounded however long the stream runs. Assembling the same article twice changes nothing, so a replay after a
 crash yields the same events.
 """
 
@@ -34,7 +34,7 @@ from typing import Any
 
 from processors.actions import merge_actions
 from processors.normalize import instant
-from processors.window import Expiry, WindowState
+from processors.window import SlicedIndex, WindowState
 from schemas import Duplicate, EnrichedArticle, Event, EventEntity, Mention, Terms
 
 TOP_ENTITIES = 10
@@ -51,13 +51,11 @@ def event_id_for(article_id: str) -> str:
 
 
 @dataclass
-class _Index:
-    expiry: Expiry = field(default_factory=Expiry)
-    current: int | None = None
+class _Index(SlicedIndex):
     articles: dict[str, str] = field(default_factory=dict)  # article -> its event
     members: dict[str, list[str]] = field(default_factory=dict)  # event -> its articles
-    # slice -> index key -> the most recent events of its articles in that slice, with their times
-    postings: dict[int, dict[str, dict[str, int]]] = field(default_factory=dict)
+    # the postings: slice -> index key -> the most recent events of its articles in that slice, with their times
+    slices: dict[int, dict[str, dict[str, int]]] = field(default_factory=dict)
 
 
 class EventAssembler:
@@ -128,7 +126,7 @@ class EventAssembler:
         best = None
         entities = _entity_ids(article)
         current = now // self.window_s
-        for postings in (index.postings.get(current, {}), index.postings.get(current - 1, {})):
+        for postings in (index.slices.get(current, {}), index.slices.get(current - 1, {})):
             for key in keys:
                 for event_id, when in postings.get(key, {}).items():
                     if event_id in seen or now - when > self.window_s:
@@ -149,9 +147,9 @@ class EventAssembler:
             index.members.setdefault(event_id, []).append(article_id)
         when, keys = member[0], member[3]
         number = when // self.window_s
-        if index.current is not None and number < index.current - 1:
+        if not index.live(number):
             return
-        postings = index.postings.setdefault(number, {})
+        postings = index.slices.setdefault(number, {})
         for key in keys:
             posting = postings.setdefault(key, {})
             posting[event_id] = max(when, posting.get(event_id, when))
@@ -173,12 +171,9 @@ class EventAssembler:
         return state.index
 
     def _advance(self, index: _Index, current: int) -> None:
-        """Start a new slice: forget postings before the previous slice, and mark events idle for two windows."""
-        if index.current is not None and current <= index.current:
-            return
-        index.current = current
-        index.postings = {number: p for number, p in index.postings.items() if number >= current - 1}
-        index.expiry.expire(self._horizon(index))
+        """Start a new slice, and mark events idle for two windows for deletion."""
+        if index.advance(current):
+            index.expiry.expire(self._horizon(index))
 
     def _horizon(self, index: _Index) -> int:
         return index.expiry.newest - 2 * self.window_s

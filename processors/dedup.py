@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from datasketch import MinHash
 
-from processors.window import Expiry, WindowState
+from processors.window import SlicedIndex, WindowState
 from schemas import NormalizedArticle
 
 
@@ -45,9 +45,7 @@ class _Slice:
 
 
 @dataclass
-class _Index:
-    expiry: Expiry = field(default_factory=Expiry)
-    current: int | None = None
+class _Index(SlicedIndex):
     slices: dict[int, _Slice] = field(default_factory=dict)
 
 
@@ -171,17 +169,12 @@ class Deduplicator:
     def _slice(self, index: _Index, when: int) -> _Slice | None:
         """The slice of ``when``, unless it has expired."""
         number = when // self.window_s
-        if index.current is not None and number < index.current - 1:
-            return None
-        return index.slices.setdefault(number, _Slice())
+        return index.slices.setdefault(number, _Slice()) if index.live(number) else None
 
     def _advance(self, index: _Index, current: int) -> None:
-        """Start a new slice: forget the slices before the previous one, and mark their records."""
-        if index.current is not None and current <= index.current:
-            return
-        index.current = current
-        index.slices = {number: s for number, s in index.slices.items() if number >= current - 1}
-        index.expiry.expire(self._horizon(index))
+        """Start a new slice, and mark the records of the slices it forgets for deletion."""
+        if index.advance(current):
+            index.expiry.expire(self._horizon(index))
 
     def _horizon(self, index: _Index) -> int:
         return (index.current - 1) * self.window_s if index.current is not None else 0

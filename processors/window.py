@@ -69,3 +69,26 @@ class Expiry:
                 records.pop(key, None)
                 deleted.append(key)
         return deleted
+
+
+@dataclass
+class SlicedIndex:
+    """What a windowed processor derives from its records: their times (``expiry``), the newest
+    time slice, and per-slice lookups (``slices``), kept for that slice and the one before."""
+
+    expiry: Expiry = field(default_factory=Expiry)
+    current: int | None = None
+    slices: dict[int, Any] = field(default_factory=dict)
+
+    def advance(self, current: int) -> bool:
+        """Make ``current`` the newest slice if it is newer, forgetting the slices before the
+        one before it; True when it was newer."""
+        if self.current is not None and current <= self.current:
+            return False
+        self.current = current
+        self.slices = {number: lookups for number, lookups in self.slices.items() if number >= current - 1}
+        return True
+
+    def live(self, number: int) -> bool:
+        """Whether slice ``number`` is still looked up: the newest or the one before."""
+        return self.current is None or number >= self.current - 1

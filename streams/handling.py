@@ -64,7 +64,7 @@ def dead_letter(stage: str, reason: str, error: str, raw: bytes, origin: Origin 
         original, encoding = kept.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         original, encoding = base64.b64encode(kept).decode("ascii"), "base64"
-    article_id = _article_id(raw) if keep is None else None
+    article_id = article_id_of(raw) if keep is None else None
     letter = DeadLetter(
         stage=stage,
         reason=reason,
@@ -82,7 +82,7 @@ def dead_letter(stage: str, reason: str, error: str, raw: bytes, origin: Origin 
     return Output("dlq", article_id, letter)
 
 
-def _article_id(raw: bytes) -> str | None:
+def article_id_of(raw: bytes) -> str | None:
     """The article id, when the record is a JSON object that has a usable one."""
     try:
         value = orjson.loads(raw)

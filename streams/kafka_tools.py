@@ -119,9 +119,9 @@ def produce(settings: Settings, paths: list[Path], *, topic: str | None = None,
     return report
 
 
-def reader(settings: Settings, topic: str, *, from_beginning: bool, **options) -> KafkaConsumer:
+def reader(settings: Settings, *topics: str, from_beginning: bool, **options) -> KafkaConsumer:
     """A consumer outside any group that commits nothing: it only reads."""
-    return KafkaConsumer(topic, bootstrap_servers=settings.kafka_bootstrap, client_id=CLIENT_ID, group_id=None,
+    return KafkaConsumer(*topics, bootstrap_servers=settings.kafka_bootstrap, client_id=CLIENT_ID, group_id=None,
                          enable_auto_commit=False, auto_offset_reset="earliest" if from_beginning else "latest",
                          **kafka_python_options(settings), **options)
 
@@ -144,9 +144,7 @@ def consume(settings: Settings, topic: str, *, from_beginning: bool = True, max_
 def read_until(settings: Settings, topics: Sequence[str], done, timeout_s: float) -> list[ConsumerRecord]:
     """Read ``topics`` from the beginning until ``done(records)`` holds or ``timeout_s`` passes."""
     deadline = time.monotonic() + timeout_s
-    consumer = reader(settings, topics[0], from_beginning=True)
-    if len(topics) > 1:
-        consumer.subscribe(list(topics))
+    consumer = reader(settings, *topics, from_beginning=True)
     records: list[ConsumerRecord] = []
     try:
         while time.monotonic() < deadline and not done(records):
