@@ -10,9 +10,10 @@ of the package).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from itertools import islice
 from pathlib import Path
 
 import pycrfsuite
@@ -88,10 +89,13 @@ def context_features(norm: str, base: str) -> dict[int, tuple[str, ...]]:
 
 
 def sentence_features(tokens: Sequence[Token], registry_tags: Sequence[str],
-                      words: Sequence[tuple[list[str], dict[int, tuple[str, ...]]]] | None = None) -> list[list[str]]:
+                      words: Sequence[tuple[list[str], dict[int, tuple[str, ...]]]] | None = None,
+                      known: Container[str] | None = None) -> list[list[str]]:
     """CRFsuite features of each token: its word features, its registry tag (IOB, from registry
     matches) and its context: its neighbours' words, registry tags and what they give
-    (``words``: each token's word and context features, when already computed)."""
+    (``words``: each token's word and context features, when already computed). With ``known``
+    (the attributes a model has weights for), only those: CRFsuite ignores the others, so the
+    labels are the same, for fewer strings to build and pass."""
     if words is None:
         words = [(word_features(t.norm, t.base), context_features(t.norm, t.base)) for t in tokens]
     n = len(tokens)
@@ -109,7 +113,7 @@ def sentence_features(tokens: Sequence[Token], registry_tags: Sequence[str],
                 features.append(f"{offset}:reg={registry_tags[j]}")
             else:
                 features.append(f"{offset}:edge")
-        sentence.append(features)
+        sentence.append(features if known is None else [f for f in features if f in known])
     return sentence
 
 
@@ -133,10 +137,11 @@ def _shape(norm: str) -> str:
 class NerTagger:
     """Tags a sentence of normalized tokens with IOB labels, using a shipped CRFsuite model."""
 
-    WORD_MEMO = 20_000
+    WORD_MEMO = 100_000
 
     def __init__(self, model_path: Path | None = None) -> None:
-        # word and context features by (norm, base): words repeat, and building features is most of tagging
+        # word and context features by (norm, base), kept to those the model knows: words
+        # repeat, and building and passing features is most of tagging
         self._words: dict[tuple[str, str], tuple[list[str], dict[int, tuple[str, ...]]]] = {}
         self._tagger = pycrfsuite.Tagger()
         if model_path is None:
@@ -144,20 +149,26 @@ class NerTagger:
                 self._tagger.open(str(path))
         else:
             self._tagger.open(str(model_path))
+        # each attribute the model has a weight for, to itself: memoized features share these strings
+        self._known = {attribute: attribute for attribute, _ in self._tagger.info().state_features}
 
     def tag(self, tokens: Sequence[Token], registry_tags: Sequence[str]) -> list[str]:
         if not tokens:
             return []
+        known = self._known
         words = []
         for token in tokens:
             features = self._words.get((token.norm, token.base))
             if features is None:
-                if len(self._words) > self.WORD_MEMO:
-                    self._words.clear()
-                features = self._words[(token.norm, token.base)] = (word_features(token.norm, token.base),
-                                                                    context_features(token.norm, token.base))
+                if len(self._words) >= self.WORD_MEMO:  # forget the oldest quarter
+                    for key in list(islice(self._words, self.WORD_MEMO // 4)):
+                        del self._words[key]
+                own = [known[f] for f in word_features(token.norm, token.base) if f in known]
+                context = {offset: tuple(known[f] for f in given if f in known)
+                           for offset, given in context_features(token.norm, token.base).items()}
+                features = self._words[(token.norm, token.base)] = (own, context)
             words.append(features)
-        return self._tagger.tag(sentence_features(tokens, registry_tags, words))
+        return self._tagger.tag(sentence_features(tokens, registry_tags, words, known))
 
 
 def spans_from_iob(labels: Sequence[str]) -> list[TaggedSpan]:

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import akhbar, shared_file
 from processors import EntityExtractor, Gazetteer, Normalizer
-from processors.ner import NerTagger, score_entities, spans_from_iob
+from processors.ner import NerTagger, score_entities, sentence_features, spans_from_iob
 from processors.registry import load_registry
 from schemas import Article
 
@@ -94,6 +94,20 @@ def test_iob_spans_follow_conlleval():
         [(0, 1, "PERS"), (3, 4, "LOC"), (5, 5, "ORG"), (6, 6, "ORG"), (7, 7, "MISC")]
     scores = score_entities([labels], [["B-PERS", "I-PERS", "O", "B-LOC", "I-LOC", "O", "B-ORG", "O"]])
     assert (scores["ALL"].gold, scores["ALL"].predicted, scores["ALL"].correct) == (5, 3, 3)
+
+
+def test_the_tagger_keeping_only_features_its_model_knows_gives_the_labels_of_all_features(seed_path):
+    """CRFsuite ignores attributes without weights, so pruning them changes no label."""
+    tagger = NerTagger()
+    seed = NORMALIZER(Article.from_json(seed_path.read_bytes()))
+    tokens = seed.body.tokens
+    registry_tags = GAZETTEER.iob_tags(GAZETTEER.matches(seed.article.body, tokens), len(tokens))
+    for span in seed.body.sentences:
+        inside = [i for i, token in enumerate(tokens) if span.start <= token.start < span.end]
+        sentence, tags = tokens[inside[0]:inside[-1] + 1], registry_tags[inside[0]:inside[-1] + 1]
+        every_feature = sentence_features(sentence, tags)
+        assert tagger.tag(sentence, tags) == tagger._tagger.tag(every_feature)
+        assert any(feature not in tagger._known for features in every_feature for feature in features)
 
 
 def test_eval_ner_prints_scores_on_anercorp(tmp_path):
