@@ -12,10 +12,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from streams.app import configured_app  # noqa: E402
+from streams.app import configured_app, pin_to_cpus  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 
 settings = Settings.from_env()
+pin_to_cpus(settings)
 app = configured_app(f"{settings.app_id}-passthrough", settings)
 source = app.topic(settings.topic_raw, key_type=bytes, value_type=bytes)
 sink = app.topic(settings.topic_normalized, key_type=bytes, value_type=bytes)

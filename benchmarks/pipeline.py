@@ -10,6 +10,8 @@ Prints one table:
 - produce→event latency p50 and p99 at a fixed offered rate of half the maximum, with 1 and
   with 2 workers.
 
+Worker i runs on the i-th CPU; the broker and this script's producer and consumer on the last
+(with one worker on two cores, the broker has a core of its own, as on a machine of its own).
 Streaming runs on the first ``--stream-limit`` articles (the broker keeps them in memory),
 and is compared with the in-process rate over those same articles, from the same run.
 """
@@ -43,6 +45,7 @@ from streams.topology import TOPICS, build_stages  # noqa: E402
 DEFAULT_STREAM = REPO.parent / "shared" / "data" / "news" / "dev_stream.jsonl"
 PASSTHROUGH = REPO / "benchmarks" / "passthrough.py"
 WARMUP = 20  # articles after the streamed ones, run before measuring
+CPUS = sorted(os.sched_getaffinity(0))  # the CPUs this benchmark may use
 
 
 def rss_mb() -> float:
@@ -82,9 +85,11 @@ def worker_env(bootstrap: str, tag: str, data_dir: Path) -> dict[str, str]:
 
 
 def start_workers(command: list[str], env: dict[str, str], n: int, log_dir: Path) -> list[subprocess.Popen]:
+    """``n`` workers, worker i pinned to the i-th CPU (``AKHBAR_WORKER_CPUS``)."""
     workers = []
     for i in range(n):
-        port_env = {**env, "AKHBAR_WEB_PORT": str(free_port()), "AKHBAR_DATA_DIR": f"{env['AKHBAR_DATA_DIR']}-{i}"}
+        port_env = {**env, "AKHBAR_WEB_PORT": str(free_port()), "AKHBAR_DATA_DIR": f"{env['AKHBAR_DATA_DIR']}-{i}",
+                    "AKHBAR_WORKER_CPUS": str(CPUS[i % len(CPUS)])}
         log = open(log_dir / f"{env['AKHBAR_APP_ID']}-{i}.log", "wb")
         workers.append(subprocess.Popen(command, env=port_env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO))
     return workers
@@ -203,6 +208,9 @@ def main() -> None:
     if not args.skip_streaming:
         work = Path(os.environ.get("TMPDIR", "/tmp")) / f"akhbar-bench-{os.getpid()}"
         work.mkdir(parents=True, exist_ok=True)
+        # The broker and this script's clients on the last CPU, the workers from the first: as far
+        # as two cores allow, the broker on a machine of its own, as in production.
+        os.sched_setaffinity(0, {CPUS[-1]})
         with LocalBroker(log_path=work / "broker.log") as broker:
             ceiling = passthrough(broker.bootstrap, stream_lines, work)
             warmup = every_line[len(stream_lines):len(stream_lines) + WARMUP]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import faust
 
 from streams.agents import attach_agents
@@ -42,3 +44,14 @@ def configured_app(app_id: str, settings: Settings) -> faust.App:
     )
     app.transport = FetchWaitTransport(app.conf.broker_consumer, app, fetch_wait_ms=settings.consumer_fetch_wait_ms)
     return app
+
+
+def pin_to_cpus(settings: Settings) -> None:
+    """Run this process's threads, and those they start, on ``AKHBAR_WORKER_CPUS`` (if set);
+    raises ValueError naming the variable."""
+    cpus = settings.worker_cpu_set()
+    try:
+        for thread_id in os.listdir("/proc/self/task") if cpus else ():
+            os.sched_setaffinity(int(thread_id), cpus)
+    except OSError as exc:
+        raise ValueError(f"AKHBAR_WORKER_CPUS={settings.worker_cpus!r}: {exc.strerror}") from exc

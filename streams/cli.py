@@ -228,11 +228,16 @@ def worker() -> None:
     """Run the Faust worker: the normalize, extract and assemble agents."""
     from faust.worker import Worker
 
-    from streams.app import create_app
+    from streams.app import create_app, pin_to_cpus
 
     settings = Settings.from_env()
+    try:
+        pin_to_cpus(settings)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
     app = create_app(settings)
     Worker(app, loglevel=settings.log_level).execute_from_commandline()
+
 
 
 @main.command()

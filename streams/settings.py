@@ -60,6 +60,10 @@ class Settings:
     # Against Tansu, set 1: its ListOffsets is wrong for multi-record batches,
     # which corrupts Faust table recovery.
     producer_batch_bytes: int = 16384
+    # The CPUs a worker runs on ("0", "2,3", "0-3"); empty: wherever the OS schedules it. A
+    # worker is one busy core (its agents hold the GIL); pinned, its event loop and Faust's
+    # consumer thread share that core's caches instead of trading them between cores.
+    worker_cpus: str = ""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -70,6 +74,17 @@ class Settings:
             if raw is not None and raw != "":
                 values[setting.name] = type(setting.default)(raw)
         return cls(**values)
+
+    def worker_cpu_set(self) -> set[int]:
+        """``worker_cpus`` as CPU ids (empty: no pinning); raises ValueError naming the variable."""
+        cpus: set[int] = set()
+        try:
+            for part in filter(None, (piece.strip() for piece in self.worker_cpus.split(","))):
+                first, dash, last = part.partition("-")
+                cpus.update(range(int(first), int(last if dash else first) + 1))
+        except ValueError:
+            raise ValueError(f"AKHBAR_WORKER_CPUS={self.worker_cpus!r}: expected CPU ids such as 0 or 0,2 or 0-3") from None
+        return cpus
 
     def topic(self, role: str) -> str:
         """The topic name for a role of the topology (``raw``, ``events``, …)."""

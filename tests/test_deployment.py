@@ -1,10 +1,16 @@
-"""docker-compose.yml cannot run here (no Docker engine); check what it declares instead."""
+"""Deployment: what docker-compose.yml declares (it cannot run here: no Docker engine), and the
+CPUs a worker is placed on."""
 
 from __future__ import annotations
 
-import yaml
+import os
+import subprocess
+import sys
 
+import pytest
+import yaml
 from conftest import REPO
+
 from streams.settings import Settings
 from streams.topology import TOPICS
 
@@ -47,3 +53,29 @@ def test_worker_is_built_from_the_repo_and_configured_by_akhbar_settings():
     assert settings.web_host == "127.0.0.1"
     unknown = [k for k in worker["environment"] if not hasattr(Settings, k.removeprefix("AKHBAR_").lower())]
     assert unknown == []
+
+
+def test_worker_cpus_are_ids_lists_and_ranges():
+    assert Settings(worker_cpus="0,2-3").worker_cpu_set() == {0, 2, 3}
+    assert Settings().worker_cpu_set() == set()
+    for wrong in ("a", "1-", "0,x"):
+        with pytest.raises(ValueError, match="AKHBAR_WORKER_CPUS"):
+            Settings(worker_cpus=wrong).worker_cpu_set()
+
+
+def test_a_pinned_worker_runs_its_threads_and_those_it_starts_on_its_cpu():
+    script = ("import os, threading, time\n"
+              "from streams.app import pin_to_cpus\n"
+              "from streams.settings import Settings\n"
+              "pin_to_cpus(Settings.from_env())\n"
+              "threading.Thread(target=time.sleep, args=(1,)).start()\n"
+              "print(sorted({os.sched_getaffinity(int(t)).pop() for t in os.listdir('/proc/self/task')}))\n")
+    result = subprocess.run([sys.executable, "-c", script], env={**os.environ, "AKHBAR_WORKER_CPUS": "0"}, cwd=REPO,
+                            capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.strip() == "[0]"
+
+
+def test_the_worker_refuses_cpus_it_cannot_run_on():
+    result = subprocess.run([sys.executable, "-m", "streams", "worker"], cwd=REPO, capture_output=True, timeout=60,
+                            env={**os.environ, "AKHBAR_WORKER_CPUS": str(os.cpu_count() + 7)}, check=False)
+    assert result.returncode == 2 and b"AKHBAR_WORKER_CPUS" in result.stderr
