@@ -239,7 +239,6 @@ def worker() -> None:
     Worker(app, loglevel=settings.log_level).execute_from_commandline()
 
 
-
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--topic", default=None, help="Target topic (default: AKHBAR_TOPIC_RAW).")

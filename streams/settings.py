@@ -61,8 +61,8 @@ class Settings:
     # which corrupts Faust table recovery.
     producer_batch_bytes: int = 16384
     # The CPUs a worker runs on ("0", "2,3", "0-3"); empty: wherever the OS schedules it. A
-    # worker is one busy core (its agents hold the GIL); pinned, its event loop and Faust's
-    # consumer thread share that core's caches instead of trading them between cores.
+    # worker is one busy core (its agents hold the GIL): run one a core, and where workers
+    # share a machine with the broker, keep them off the broker's core.
     worker_cpus: str = ""
 
     @classmethod
