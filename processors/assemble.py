@@ -18,8 +18,8 @@ event an article belongs to, and the posting lists (term or entity -> recent eve
 kept per time slice one window long), are derived from those records in memory.
 Events stay open for ``window`` after their last article; postings older than the
 previous slice are forgotten, and records idle for two windows are deleted, so memory
-stays bounded however long the stream runs. Assembling the same article twice changes nothing, so a replay after a
-crash yields the same events.
+stays bounded however long the stream runs. Assembling the same article twice changes
+nothing, so a replay after a crash yields the same events.
 """
 
 from __future__ import annotations

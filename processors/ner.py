@@ -10,7 +10,7 @@ of the package).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from itertools import islice
@@ -88,33 +88,50 @@ def context_features(norm: str, base: str) -> dict[int, tuple[str, ...]]:
     }
 
 
+def word_entry(norm: str, base: str, known: Mapping[str, str] | None = None
+               ) -> tuple[list[str], dict[int, tuple[str, ...]]]:
+    """A word's own features and what it gives its neighbours (``context_features``); with
+    ``known``, only the attributes it maps (to themselves, so that memoized features share them)."""
+    own, context = word_features(norm, base), context_features(norm, base)
+    if known is None:
+        return own, context
+    return ([known[f] for f in own if f in known],
+            {offset: tuple(known[f] for f in given if f in known) for offset, given in context.items()})
+
+
 def sentence_features(tokens: Sequence[Token], registry_tags: Sequence[str],
                       words: Sequence[tuple[list[str], dict[int, tuple[str, ...]]]] | None = None,
-                      known: Container[str] | None = None) -> list[list[str]]:
+                      known: Mapping[str, str] | None = None) -> list[list[str]]:
     """CRFsuite features of each token: its word features, its registry tag (IOB, from registry
     matches) and its context: its neighbours' words, registry tags and what they give
-    (``words``: each token's word and context features, when already computed). With ``known``
-    (the attributes a model has weights for), only those: CRFsuite ignores the others, so the
-    labels are the same, for fewer strings to build and pass."""
+    (``words``: each token's ``word_entry``, when already computed). With ``known`` (the
+    attributes a model has weights for), only those: CRFsuite ignores the others, so the labels
+    are the same, for fewer strings to build and pass."""
     if words is None:
-        words = [(word_features(t.norm, t.base), context_features(t.norm, t.base)) for t in tokens]
+        words = [word_entry(t.norm, t.base, known) for t in tokens]
     n = len(tokens)
     sentence = []
     for i, token in enumerate(tokens):
-        features = [*words[i][0], f"reg={registry_tags[i]}"]
+        features = [*words[i][0]]
+        _add(features, f"reg={registry_tags[i]}", known)
         if i > 0:
-            features.append(f"bi-={tokens[i - 1].norm}|{token.norm}")
+            _add(features, f"bi-={tokens[i - 1].norm}|{token.norm}", known)
         if i + 1 < n:
-            features.append(f"bi+={token.norm}|{tokens[i + 1].norm}")
+            _add(features, f"bi+={token.norm}|{tokens[i + 1].norm}", known)
         for offset in (-2, -1, 1, 2):
             j = i + offset
             if 0 <= j < n:
                 features += words[j][1][offset]
-                features.append(f"{offset}:reg={registry_tags[j]}")
+                _add(features, f"{offset}:reg={registry_tags[j]}", known)
             else:
-                features.append(f"{offset}:edge")
-        sentence.append(features if known is None else [f for f in features if f in known])
+                _add(features, f"{offset}:edge", known)
+        sentence.append(features)
     return sentence
+
+
+def _add(features: list[str], feature: str, known: Mapping[str, str] | None) -> None:
+    if known is None or feature in known:
+        features.append(feature)
 
 
 def _trigger(base: str, norm: str) -> str:
@@ -163,10 +180,7 @@ class NerTagger:
                 if len(self._words) >= self.WORD_MEMO:  # forget the oldest quarter
                     for key in list(islice(self._words, self.WORD_MEMO // 4)):
                         del self._words[key]
-                own = [known[f] for f in word_features(token.norm, token.base) if f in known]
-                context = {offset: tuple(known[f] for f in given if f in known)
-                           for offset, given in context_features(token.norm, token.base).items()}
-                features = self._words[(token.norm, token.base)] = (own, context)
+                features = self._words[(token.norm, token.base)] = word_entry(token.norm, token.base, known)
             words.append(features)
         return self._tagger.tag(sentence_features(tokens, registry_tags, words, known))
 

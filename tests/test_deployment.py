@@ -9,8 +9,8 @@ import sys
 
 import pytest
 import yaml
-from conftest import REPO
 
+from conftest import REPO
 from streams.settings import Settings
 from streams.topology import TOPICS
 
