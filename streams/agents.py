@@ -56,6 +56,6 @@ def _agent(stage: Stage, topics: dict[str, faust.TopicT], state):
             origin = Origin(message.topic, message.partition, message.offset)
             for output in handle(stage, event.value, state, origin):
                 key = output.key.encode("utf-8") if output.key is not None else None
-                await topics[output.topic].send(key=key, value=output.value.to_json())
+                await topics[output.topic].send(key=key, value=output.data)
     run.__name__ = run.__qualname__ = f"{stage.name}_agent"
     return run

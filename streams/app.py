@@ -11,6 +11,8 @@ from streams.security import faust_credentials
 from streams.settings import Settings
 from streams.transport import FetchWaitTransport
 
+RECORD_OVERHEAD_BYTES = 16 * 1024  # a record's key, headers and batch framing, beyond its value
+
 
 def create_app(settings: Settings) -> faust.App:
     """A Faust app for ``settings``, with the topology's agents attached."""
@@ -39,6 +41,8 @@ def configured_app(app_id: str, settings: Settings) -> faust.App:
         broker_session_timeout=settings.session_timeout_s,
         broker_heartbeat_interval=max(settings.session_timeout_s / 10, 0.5),
         producer_max_batch_size=settings.producer_batch_bytes,
+        producer_max_request_size=settings.max_message_bytes + RECORD_OVERHEAD_BYTES,
+        consumer_max_fetch_size=max(settings.max_message_bytes + RECORD_OVERHEAD_BYTES, 1 << 20),
         producer_acks=-1,
         consumer_auto_offset_reset="earliest",
     )

@@ -22,6 +22,7 @@ from streams.topology import Output, Stage
 
 log = logging.getLogger(__name__)
 ERROR_CHARS = 2000
+ID_SCAN_BYTES = 2 << 20  # a dead letter names the article of a record up to this size
 
 
 @dataclass(frozen=True)
@@ -48,23 +49,36 @@ def handle(stage: Stage, raw: bytes, state: WindowState | None,
         return [dead_letter(stage.name, f"invalid_{stage.input_model.schema_name}",
                             describe_error(exc), raw, origin)]
     try:
-        return stage.process(record, state)
+        outputs = stage.process(record, state)
     except Rejected as exc:
         return [dead_letter(stage.name, exc.reason, exc.detail, raw, origin)]
     except Exception as exc:  # a processor bug must not stop the stream
         log.exception("stage %s failed on a record", stage.name)
         return [dead_letter(stage.name, "processing_error", f"{type(exc).__name__}: {exc}", raw, origin)]
+    return within_limit(stage, outputs, raw, origin)
+
+
+def within_limit(stage: Stage, outputs: list[Output], raw: bytes, origin: Origin) -> list[Output]:
+    """``outputs``, or one dead letter when any is over the stage's output limit: the broker
+    would refuse it, and the worker must not fail on a record it cannot send."""
+    limit = stage.max_output_bytes
+    oversized = [output for output in outputs if limit is not None and len(output.data) > limit]
+    if not oversized:
+        return outputs
+    sizes = "; ".join(f"its {output.topic} record is {len(output.data):,} bytes" for output in oversized)
+    return [dead_letter(stage.name, "output_too_large", f"{sizes}, over the limit of {limit:,}", raw, origin,
+                        keep=limit // 2)]
 
 
 def dead_letter(stage: str, reason: str, error: str, raw: bytes, origin: Origin = Origin(),
                 keep: int | None = None) -> Output:
     """A ``DeadLetter`` output carrying ``raw`` as received (its first ``keep`` bytes, if given)."""
-    kept = raw if keep is None else raw[:keep]
+    kept = raw if keep is None else raw[:utf8_boundary(raw, keep)]
     try:
         original, encoding = kept.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         original, encoding = base64.b64encode(kept).decode("ascii"), "base64"
-    article_id = article_id_of(raw) if keep is None else None
+    article_id = article_id_of(raw) if len(raw) <= ID_SCAN_BYTES else None
     letter = DeadLetter(
         stage=stage,
         reason=reason,
@@ -80,6 +94,14 @@ def dead_letter(stage: str, reason: str, error: str, raw: bytes, origin: Origin 
         timestamp=datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
     )
     return Output("dlq", article_id, letter)
+
+
+def utf8_boundary(raw: bytes, end: int) -> int:
+    """``end``, moved back to the start of the UTF-8 character it cuts, so that a truncated text
+    stays text."""
+    while 0 < end < len(raw) and raw[end] & 0xC0 == 0x80:
+        end -= 1
+    return end
 
 
 def article_id_of(raw: bytes) -> str | None:

@@ -86,7 +86,8 @@ class ProduceReport:
 
 def produce(settings: Settings, paths: list[Path], *, topic: str | None = None,
             progress: bool = True, err: IO[str] = sys.stderr) -> ProduceReport:
-    """Validate each article against the contract and send the valid ones, keyed by article id.
+    """Validate each article against the contract and the size limit, and send the valid ones,
+    keyed by article id.
 
     Invalid articles are reported on ``err`` and not sent.
     """
@@ -104,10 +105,8 @@ def produce(settings: Settings, paths: list[Path], *, topic: str | None = None,
             task = bar.add_task("producing", total=total)
             for path, number, line in numbered_lines(files):
                 bar.advance(task, len(line) + 1)
-                try:
-                    article = Article.from_json(line)
-                except (orjson.JSONDecodeError, ValidationError) as exc:
-                    message = describe_error(exc)
+                article, message = valid_article(line, settings.max_article_bytes)
+                if article is None:
                     report.invalid.append(f"{path}:{number}: {message}")
                     print(f"invalid article, not sent: {path}:{number}: {message}", file=err)
                     continue
@@ -117,6 +116,16 @@ def produce(settings: Settings, paths: list[Path], *, topic: str | None = None,
     finally:
         producer.close()
     return report
+
+
+def valid_article(line: bytes, max_bytes: int) -> tuple[Article | None, str]:
+    """The article of ``line``, or None and why not (a worker would make it a dead letter)."""
+    if len(line) > max_bytes:
+        return None, f"{len(line):,} bytes, over AKHBAR_MAX_ARTICLE_BYTES ({max_bytes:,})"
+    try:
+        return Article.from_json(line), ""
+    except (orjson.JSONDecodeError, ValidationError) as exc:
+        return None, describe_error(exc)
 
 
 def reader(settings: Settings, *topics: str, from_beginning: bool, **options) -> KafkaConsumer:

@@ -65,12 +65,12 @@ class InProcessPipeline:
                 continue
             state = self.states[stage.state] if stage.state is not None else None
             started = time.perf_counter()
-            outputs = [(output, output.value.to_json()) for output in handle(stage, value, state, where)]
+            outputs = handle(stage, value, state, where)
             self.seconds[stage.name] += time.perf_counter() - started
             self.records[stage.name] += 1
-            for output, encoded in outputs:
-                emitted.append((output, encoded))
-                pending.append((output.topic, encoded, Origin(output.topic)))
+            for output in outputs:
+                emitted.append((output, output.data))
+                pending.append((output.topic, output.data, Origin(output.topic)))
         return emitted
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable
+from functools import cached_property
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -65,6 +66,11 @@ class Output:
     key: str | None
     value: Contract
 
+    @cached_property
+    def data(self) -> bytes:
+        """The message as it goes on the wire, encoded once."""
+        return self.value.to_json()
+
 
 @dataclass(frozen=True)
 class Stage:
@@ -77,6 +83,7 @@ class Stage:
     process: Callable[[Any, WindowState | None], list[Output]]
     state: str | None = None  # the name of its state; stages of one name share it
     max_input_bytes: int | None = None  # larger records are dead letters, kept truncated to this size
+    max_output_bytes: int | None = None  # a larger output would be refused by the broker: a dead letter instead
 
 
 def entity_tagger(settings: Settings) -> NerTagger | CamelBertTagger:
@@ -129,13 +136,15 @@ def build_stages(settings: Settings) -> tuple[Stage, ...]:
     # The models live as long as the process: leave them out of the garbage collector's full
     # collections, which otherwise walk them about once a second for some 100 ms (20 ms after).
     gc.freeze()
-    events = "events"
+    events, limit = "events", settings.max_message_bytes
     return (
         Stage(normalizer.name, "raw", ("normalized",), Article, normalize,
-              max_input_bytes=settings.max_article_bytes),
+              max_input_bytes=settings.max_article_bytes, max_output_bytes=limit),
         Stage(deduplicator.name, "normalized", ("distinct", "duplicates"), NormalizedArticle, dedup,
-              "dedup"),
-        Stage(extractor.name, "distinct", ("enriched",), NormalizedArticle, extract),
-        Stage(assembler.name, "enriched", ("events", "mentions"), EnrichedArticle, assemble, events),
-        Stage("count_duplicate", "duplicates", ("events", "mentions"), Duplicate, assemble, events),
+              "dedup", max_output_bytes=limit),
+        Stage(extractor.name, "distinct", ("enriched",), NormalizedArticle, extract, max_output_bytes=limit),
+        Stage(assembler.name, "enriched", ("events", "mentions"), EnrichedArticle, assemble, events,
+              max_output_bytes=limit),
+        Stage("count_duplicate", "duplicates", ("events", "mentions"), Duplicate, assemble, events,
+              max_output_bytes=limit),
     )

@@ -38,6 +38,8 @@ def hostile_records(max_bytes: int) -> list[tuple[str, bytes, str]]:
          "dlq:invalid_json"),
         ("over the size limit", article("h-huge", "خبر " * (max_bytes // 4)), "dlq:too_large"),
         ("10 MB body", article("h-10mb", "ا" * 5_000_000), "dlq:too_large"),
+        ("under the size limit, but a normalized message over the message limit",
+         article("h-dense", "و " * (max_bytes // 4)), "dlq:output_too_large"),
         ("absurd published_at", article("h-date", published_at="99999-01-01T00:00:00"), "dlq:invalid_article"),
         ("impossible published_at", article("h-feb30", published_at="2024-02-30T10:00:00"),
          "dlq:invalid_published_at"),

@@ -76,3 +76,23 @@ def test_a_good_article_flows_through_every_stage():
         ["normalized", "distinct", "enriched", "events", "mentions"]
     assert isinstance(event, Output) and event.key == event.value.event_id
     assert mention.key == "a" and state.records[f"e:{event.key}"]["event"] == event.value.model_dump(mode="json")
+
+
+def test_an_output_the_broker_would_refuse_makes_its_input_a_dead_letter():
+    stages = {stage.name: stage for stage in build_stages(Settings(max_message_bytes=20_000))}
+    raw = orjson.dumps({"id": "dense-1", "source": "s", "body": "و " * 3000})
+    [letter] = handle(stages["normalize"], raw, None, Origin("articles.raw", 0, 9))
+    assert (letter.topic, letter.key, letter.value.reason) == ("dlq", "dense-1", "output_too_large")
+    assert "normalized record is" in letter.value.error and "over the limit of 20,000" in letter.value.error
+    assert letter.value.original.encode("utf-8") == raw and not letter.value.truncated
+    assert len(letter.data) <= 20_000
+
+
+def test_a_dead_letter_truncates_on_a_character_boundary():
+    stages = {stage.name: stage for stage in build_stages(Settings(max_message_bytes=20_000))}
+    raw = orjson.dumps({"id": "dense-2", "source": "s", "body": "نص " * 4000})
+    [letter] = handle(stages["normalize"], raw, None)
+    assert letter.value.reason == "output_too_large" and letter.value.truncated
+    assert letter.value.original_encoding == "utf-8" and raw.startswith(letter.value.original.encode("utf-8"))
+    assert letter.value.original_size == len(raw) and letter.value.article_id == "dense-2"
+    assert len(letter.data) <= 20_000

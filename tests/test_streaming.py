@@ -82,16 +82,40 @@ def test_bad_messages_land_in_the_dead_letter_topic_and_the_worker_keeps_going(s
     assert stream.alive()
 
 
+def test_large_records_reach_the_broker_or_the_dead_letter_topic_and_the_worker_keeps_going(stream):
+    """The largest normalized message the defaults allow goes through the broker; one it would
+    refuse makes its article a dead letter instead of failing the worker's producer."""
+    limit = stream.settings.max_message_bytes
+    words = "أعلنت الحكومة اليوم عن خطة جديدة لتطوير شبكة النقل في المدن الكبرى ".split()
+    body = " ".join(words[n % len(words)] for n in range(stream.settings.max_article_bytes // 12))
+    long_article = {"id": "long-1", "source": "s", "body": body}
+    dense = {"id": "dense-1", "source": "s", "body": "و " * (stream.settings.max_article_bytes // 4)}
+    producer = KafkaProducer(bootstrap_servers=stream.settings.kafka_bootstrap, max_request_size=1 << 20)
+    for article in (long_article, dense):
+        producer.send(stream.settings.topic_raw, key=article["id"].encode(), value=orjson.dumps(article))
+    producer.flush()
+    producer.close()
+
+    [normalized] = records_for(stream, "normalized", {"long-1"}, "id").values()
+    assert 0.6 * limit < len(orjson.dumps(normalized)) <= limit
+    assert records_for(stream, "mentions", {"long-1"}, "article_id")
+    [letter] = records_for(stream, "dlq", {"dense-1"}, "article_id").values()
+    assert (letter["stage"], letter["reason"]) == ("normalize", "output_too_large")
+    assert stream.alive()
+
+
 def test_produce_refuses_invalid_articles_and_exits_non_zero(stream, tmp_path):
     feed = tmp_path / "feed.jsonl"
     feed.write_bytes(b'{"id": "valid-1", "source": "s", "body": "\xd9\x86\xd8\xb5"}\n'
-                     b'{"id": "invalid-1", "source": "s", "body": ""}\n')
-    result = akhbar("produce", str(feed), "--no-progress", env=stream.env)
+                     b'{"id": "invalid-1", "source": "s", "body": ""}\n'
+                     + orjson.dumps({"id": "invalid-2", "source": "s", "body": "نص " * 500}) + b"\n")
+    result = akhbar("produce", str(feed), "--no-progress", env={**stream.env, "AKHBAR_MAX_ARTICLE_BYTES": "2000"})
     assert result.returncode == 1
     assert "feed.jsonl:2" in result.stderr.decode()
+    assert "feed.jsonl:3: 2,541 bytes, over AKHBAR_MAX_ARTICLE_BYTES (2,000)" in result.stderr.decode()
     assert records_for(stream, "mentions", {"valid-1"}, "article_id")
     raw = akhbar("consume", stream.settings.topic_raw, "--timeout", "3", env=stream.env)
-    assert b"invalid-1" not in raw.stdout
+    assert b"invalid-1" not in raw.stdout and b"invalid-2" not in raw.stdout
 
 
 def test_consume_prints_json_lines_up_to_max(stream):
