@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import faust
 
 from processors import WindowState
@@ -57,5 +59,9 @@ def _agent(stage: Stage, topics: dict[str, faust.TopicT], state):
             for output in handle(stage, event.value, state, origin):
                 key = output.key.encode("utf-8") if output.key is not None else None
                 await topics[output.topic].send(key=key, value=output.data)
+            # Let the worker's other agents take a record too. Reading a non-empty stream never
+            # suspends, so without this an agent ran through its whole buffer first: a run of long
+            # articles in extraction held back the cheap stages, and the workers fed by them.
+            await asyncio.sleep(0)
     run.__name__ = run.__qualname__ = f"{stage.name}_agent"
     return run
