@@ -16,9 +16,9 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable
-from functools import cached_property
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
