@@ -23,6 +23,7 @@ def create_app(settings: Settings) -> faust.App:
 
 def configured_app(app_id: str, settings: Settings) -> faust.App:
     """A Faust app with Akhbar's broker, delivery, web and state settings, and no agents yet."""
+    largest_record = settings.max_message_bytes + RECORD_OVERHEAD_BYTES
     app = faust.App(
         app_id,
         broker=f"kafka://{settings.kafka_bootstrap}",
@@ -41,8 +42,8 @@ def configured_app(app_id: str, settings: Settings) -> faust.App:
         broker_session_timeout=settings.session_timeout_s,
         broker_heartbeat_interval=max(settings.session_timeout_s / 10, 0.5),
         producer_max_batch_size=settings.producer_batch_bytes,
-        producer_max_request_size=settings.max_message_bytes + RECORD_OVERHEAD_BYTES,
-        consumer_max_fetch_size=max(settings.max_message_bytes + RECORD_OVERHEAD_BYTES, 1 << 20),
+        producer_max_request_size=largest_record,
+        consumer_max_fetch_size=max(largest_record, 1 << 20),
         producer_acks=-1,
         consumer_auto_offset_reset="earliest",
     )

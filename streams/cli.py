@@ -210,7 +210,7 @@ def evaluate_clusters(stream: Path, gold_file: Path, first_day: str, last_day: s
         if not first_day <= day <= last_day:
             continue
         fed += 1
-        for output, _ in pipeline.feed(line, Origin(str(stream), None, number)):
+        for output in pipeline.feed(line, Origin(str(stream), None, number)):
             if isinstance(output.value, Mention):
                 assigned[output.value.article_id] = output.value.event_id
     gold = {row["id"]: row["cluster"] for row in map(orjson.loads, gold_file.read_bytes().splitlines()) if row}

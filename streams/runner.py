@@ -54,8 +54,8 @@ class InProcessPipeline:
         self.seconds: Counter = Counter()
         self.records: Counter = Counter()
 
-    def feed(self, raw: bytes, origin: Origin = Origin()) -> list[tuple[Output, bytes]]:
-        """All records produced from one raw article, each with its bytes as they would be on Kafka."""
+    def feed(self, raw: bytes, origin: Origin = Origin()) -> list[Output]:
+        """All records produced from one raw article (``Output.data``: their bytes as on Kafka)."""
         emitted = []
         pending = deque([("raw", raw, origin)])
         while pending:
@@ -68,9 +68,8 @@ class InProcessPipeline:
             outputs = handle(stage, value, state, where)
             self.seconds[stage.name] += time.perf_counter() - started
             self.records[stage.name] += 1
-            for output in outputs:
-                emitted.append((output, output.data))
-                pending.append((output.topic, output.data, Origin(output.topic)))
+            emitted += outputs
+            pending.extend((output.topic, output.data, Origin(output.topic)) for output in outputs)
         return emitted
 
 
@@ -96,15 +95,15 @@ def run_files(inputs: list[Path], out_dir: Path, *, progress: bool | None = None
             for path, number, line in numbered_lines(files):
                 lines += 1
                 bar.advance(task, len(line) + 1)
-                for output, value in pipeline.feed(line, Origin(str(path), None, number)):
+                for output in pipeline.feed(line, Origin(str(path), None, number)):
                     counts[output.topic] += 1
                     if output.topic == "enriched" and output.value.duplicate_of is not None:
                         counts["near_duplicates"] += 1
                     if output.topic == "events":
                         latest_events.pop(output.key, None)  # keep first-seen order of the latest states
-                        latest_events[output.key] = value
+                        latest_events[output.key] = output.data
                     elif output.topic in sinks:
-                        sinks[output.topic].write(value + b"\n")
+                        sinks[output.topic].write(output.data + b"\n")
     finally:
         for sink in sinks.values():
             sink.close()

@@ -22,7 +22,7 @@ def pipeline():
 
 @pytest.mark.parametrize(("name", "raw", "expected"), RECORDS, ids=[name for name, *_ in RECORDS])
 def test_each_hostile_record_comes_out_once(pipeline, name, raw, expected):
-    outputs = [output for output, _ in pipeline.feed(raw)]
+    outputs = pipeline.feed(raw)
     terminal = [o for o in outputs if o.topic in ("enriched", "duplicates", "dlq")]
     assert len(terminal) == 1, [o.topic for o in outputs]
     [result] = terminal
@@ -43,7 +43,8 @@ def test_each_hostile_record_comes_out_once(pipeline, name, raw, expected):
 
 def test_an_oversized_record_keeps_its_first_bytes_and_says_so(pipeline):
     raw = dict((name, raw) for name, raw, _ in RECORDS)["10 MB body"]
-    [(output, encoded)] = pipeline.feed(raw)
+    [output] = pipeline.feed(raw)
+    encoded = output.data
     assert output.value.truncated and output.value.original_size == len(raw)
     assert len(encoded) < SETTINGS.max_article_bytes + 4096
 
@@ -51,7 +52,7 @@ def test_an_oversized_record_keeps_its_first_bytes_and_says_so(pipeline):
 def test_a_new_version_of_an_article_is_enriched_under_the_same_key():
     pipeline = InProcessPipeline(build_stages(SETTINGS))
     by_name = {name: raw for name, raw, _ in RECORDS}
-    first = [o for o, _ in pipeline.feed(by_name["same id, first content"]) if o.topic == "enriched"]
-    second = [o for o, _ in pipeline.feed(by_name["same id, other content"]) if o.topic == "enriched"]
+    first = [o for o in pipeline.feed(by_name["same id, first content"]) if o.topic == "enriched"]
+    second = [o for o in pipeline.feed(by_name["same id, other content"]) if o.topic == "enriched"]
     assert first[0].key == second[0].key == "h-same"
     assert "جدة" in second[0].value.article.body

@@ -83,8 +83,8 @@ def test_bad_messages_land_in_the_dead_letter_topic_and_the_worker_keeps_going(s
 
 
 def test_large_records_reach_the_broker_or_the_dead_letter_topic_and_the_worker_keeps_going(stream):
-    """The largest normalized message the defaults allow goes through the broker; one it would
-    refuse makes its article a dead letter instead of failing the worker's producer."""
+    """A normalized message near the default limit goes through the broker; one over it makes
+    its article a dead letter instead of failing the worker's producer."""
     limit = stream.settings.max_message_bytes
     words = "أعلنت الحكومة اليوم عن خطة جديدة لتطوير شبكة النقل في المدن الكبرى ".split()
     body = " ".join(words[n % len(words)] for n in range(stream.settings.max_article_bytes // 12))
