@@ -2,7 +2,7 @@
 
 The transport ceiling for benchmarks/pipeline.py: the same broker, the same Faust and
 aiokafka settings as the Akhbar worker (``streams.app.configured_app``), no processing. Run as
-``python benchmarks/passthrough.py worker`` with the AKHBAR_* environment.
+``python benchmarks/passthrough.py`` with the AKHBAR_* environment.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from streams.app import configured_app, pin_to_cpus  # noqa: E402
+from streams.app import configured_app, pin_to_cpus, worker_for  # noqa: E402
 from streams.settings import Settings  # noqa: E402
 
 settings = Settings.from_env()
@@ -29,4 +29,4 @@ async def passthrough(stream):
 
 
 if __name__ == "__main__":
-    app.main()
+    worker_for(app, settings).execute_from_commandline()

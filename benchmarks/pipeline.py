@@ -208,7 +208,7 @@ def passthrough(broker: str, lines: list[bytes], work: Path) -> float:
     env = worker_env(broker, "pass", work / "pass")
     settings = Settings.from_env(env)
     create_topics(settings)
-    procs = start_workers([sys.executable, str(PASSTHROUGH), "worker", "-l", "warn"], env, 1, work)
+    procs = start_workers([sys.executable, str(PASSTHROUGH)], env, 1, work)
     try:
         time.sleep(12)
         started = time.perf_counter()

@@ -51,6 +51,17 @@ def configured_app(app_id: str, settings: Settings) -> faust.App:
     return app
 
 
+def worker_for(app: faust.App, settings: Settings) -> faust.Worker:
+    """A Faust worker for ``app``, logging at the settings' level.
+
+    Without Faust's startup spinner: at WARNING and above, the worker sets the root logger to
+    DEBUG for the spinner's sake and leaves it there, so every debug call of Faust and aiokafka
+    built a record that the handlers then dropped (1.7% of a busy worker's time)."""
+    worker = faust.Worker(app, loglevel=settings.log_level)
+    worker.spinner = None
+    return worker
+
+
 def pin_to_cpus(settings: Settings) -> None:
     """Run this process's threads, and those they start, on ``AKHBAR_WORKER_CPUS`` (if set);
     raises ValueError naming the variable."""

@@ -226,17 +226,14 @@ def evaluate_clusters(stream: Path, gold_file: Path, first_day: str, last_day: s
 @main.command()
 def worker() -> None:
     """Run the Faust worker: the normalize, extract and assemble agents."""
-    from faust.worker import Worker
-
-    from streams.app import create_app, pin_to_cpus
+    from streams.app import create_app, pin_to_cpus, worker_for
 
     settings = Settings.from_env()
     try:
         pin_to_cpus(settings)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
-    app = create_app(settings)
-    Worker(app, loglevel=settings.log_level).execute_from_commandline()
+    worker_for(create_app(settings), settings).execute_from_commandline()
 
 
 @main.command()

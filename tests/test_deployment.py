@@ -3,6 +3,7 @@ CPUs a worker is placed on."""
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -79,3 +80,18 @@ def test_the_worker_refuses_cpus_it_cannot_run_on():
     result = subprocess.run([sys.executable, "-m", "streams", "worker"], cwd=REPO, capture_output=True, timeout=60,
                             env={**os.environ, "AKHBAR_WORKER_CPUS": str(os.cpu_count() + 7)}, check=False)
     assert result.returncode == 2 and b"AKHBAR_WORKER_CPUS" in result.stderr
+
+
+@pytest.mark.parametrize("level", ["warning", "info"])
+def test_the_worker_leaves_the_root_logger_at_its_level(level):
+    """Faust's startup spinner would set the root logger to DEBUG for good at WARNING and above,
+    and every debug call of Faust and aiokafka would build a record for nothing."""
+    from streams.app import configured_app, worker_for
+
+    settings = Settings(log_level=level)
+    worker = worker_for(configured_app("logging-probe", settings), settings)
+    probe = logging.Logger("probe", level=logging.getLevelName(level.upper()))
+    probe.addHandler(logging.NullHandler())
+    worker.on_setup_root_logger(probe, probe.level)
+    assert probe.level == logging.getLevelName(level.upper())
+    assert len(probe.handlers) == 1
