@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import faust
 
 from processors import WindowState
 from streams.handling import Origin, handle
-from streams.scheduling import DownstreamFirst
 from streams.settings import Settings
 from streams.state import TableMapping
-from streams.topology import TOPICS, Stage, build_stages, depths, partitions
+from streams.topology import TOPICS, Stage, build_stages, partitions
 
 
 def declare_topics(app: faust.App, settings: Settings) -> dict[str, faust.TopicT]:
@@ -25,16 +26,13 @@ def declare_topics(app: faust.App, settings: Settings) -> dict[str, faust.TopicT
 def attach_agents(app: faust.App, settings: Settings) -> None:
     topics = declare_topics(app, settings)
     states: dict[str, WindowState] = {}
-    stages = build_stages(settings)
-    depth, scheduler = depths(stages), DownstreamFirst()
-    for stage in stages:
+    for stage in build_stages(settings):
         state = None
         if stage.state is not None:
             if stage.state not in states:
                 states[stage.state] = _table_state(app, stage.state, topics[stage.source].partitions)
             state = states[stage.state]
-        process = _agent(stage, topics, state, scheduler, rank=-depth[stage.name])
-        app.agent(topics[stage.source], name=f"akhbar.{stage.name}")(process)
+        app.agent(topics[stage.source], name=f"akhbar.{stage.name}")(_agent(stage, topics, state))
 
 
 def _table_state(app: faust.App, name: str, partitions: int) -> WindowState:
@@ -53,14 +51,17 @@ def _table_state(app: faust.App, name: str, partitions: int) -> WindowState:
     return state
 
 
-def _agent(stage: Stage, topics: dict[str, faust.TopicT], state, scheduler: DownstreamFirst, rank: int):
+def _agent(stage: Stage, topics: dict[str, faust.TopicT], state):
     async def run(stream):
         async for event in stream.events():
-            async with scheduler.turn(rank):
-                message = event.message
-                origin = Origin(message.topic, message.partition, message.offset)
-                for output in handle(stage, event.value, state, origin):
-                    key = output.key.encode("utf-8") if output.key is not None else None
-                    await topics[output.topic].send(key=key, value=output.data)
+            message = event.message
+            origin = Origin(message.topic, message.partition, message.offset)
+            for output in handle(stage, event.value, state, origin):
+                key = output.key.encode("utf-8") if output.key is not None else None
+                await topics[output.topic].send(key=key, value=output.data)
+            # Let the worker's other agents take a record too. Reading a non-empty stream never
+            # suspends, so without this an agent ran through its whole buffer first: a run of long
+            # articles in extraction held back the cheap stages, and the workers fed by them.
+            await asyncio.sleep(0)
     run.__name__ = run.__qualname__ = f"{stage.name}_agent"
     return run

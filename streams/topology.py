@@ -86,18 +86,6 @@ class Stage:
     max_output_bytes: int | None = None  # a larger output would be refused by the broker: a dead letter instead
 
 
-def depths(stages: tuple[Stage, ...]) -> dict[str, int]:
-    """Each stage's distance from the raw topic, in stages (normalize 0, dedup 1, …)."""
-    found: dict[str, int] = {}
-    frontier, depth = {"raw"}, 0
-    while frontier:
-        reached = [stage for stage in stages if stage.source in frontier and stage.name not in found]
-        found.update((stage.name, depth) for stage in reached)
-        frontier = {sink for stage in reached for sink in stage.sinks}
-        depth += 1
-    return found
-
-
 def entity_tagger(settings: Settings) -> NerTagger | CamelBertTagger:
     """The tagger the settings ask for; the optional camel-tools backend is loaded only then."""
     if settings.ner_backend == "crf":
