@@ -62,7 +62,9 @@ def within_limit(stage: Stage, outputs: list[Output], raw: bytes, origin: Origin
     """``outputs``, or one dead letter when any is over the stage's output limit: the broker
     would refuse it, and the worker must not fail on a record it cannot send."""
     limit = stage.max_output_bytes
-    oversized = [output for output in outputs if limit is not None and len(output.data) > limit]
+    if limit is None:
+        return outputs
+    oversized = [output for output in outputs if len(output.data) > limit]
     if not oversized:
         return outputs
     sizes = "; ".join(f"its {output.topic} record is {len(output.data):,} bytes" for output in oversized)

@@ -18,7 +18,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -136,15 +136,13 @@ def build_stages(settings: Settings) -> tuple[Stage, ...]:
     # The models live as long as the process: leave them out of the garbage collector's full
     # collections, which otherwise walk them about once a second for some 100 ms (20 ms after).
     gc.freeze()
-    events, limit = "events", settings.max_message_bytes
+    # Every stage's outputs go to the same broker, so they share one size limit.
+    stage = partial(Stage, max_output_bytes=settings.max_message_bytes)
+    events = "events"
     return (
-        Stage(normalizer.name, "raw", ("normalized",), Article, normalize,
-              max_input_bytes=settings.max_article_bytes, max_output_bytes=limit),
-        Stage(deduplicator.name, "normalized", ("distinct", "duplicates"), NormalizedArticle, dedup,
-              "dedup", max_output_bytes=limit),
-        Stage(extractor.name, "distinct", ("enriched",), NormalizedArticle, extract, max_output_bytes=limit),
-        Stage(assembler.name, "enriched", ("events", "mentions"), EnrichedArticle, assemble, events,
-              max_output_bytes=limit),
-        Stage("count_duplicate", "duplicates", ("events", "mentions"), Duplicate, assemble, events,
-              max_output_bytes=limit),
+        stage(normalizer.name, "raw", ("normalized",), Article, normalize, max_input_bytes=settings.max_article_bytes),
+        stage(deduplicator.name, "normalized", ("distinct", "duplicates"), NormalizedArticle, dedup, "dedup"),
+        stage(extractor.name, "distinct", ("enriched",), NormalizedArticle, extract),
+        stage(assembler.name, "enriched", ("events", "mentions"), EnrichedArticle, assemble, events),
+        stage("count_duplicate", "duplicates", ("events", "mentions"), Duplicate, assemble, events),
     )
