@@ -7,12 +7,15 @@ Prints one table:
   peak RSS and the RSS at each tenth of the stream (flat when state expires);
 - streaming end-to-end articles/s on a fresh local broker with 1 and 2 workers, against a
   Faust passthrough agent on the same messages (this machine's transport ceiling);
-- produce→event latency p50 and p99 at a fixed offered rate of half the maximum, with 1 and
-  with 2 workers, next to a reference queue: the articles' own in-process costs served first
-  come, first served, at the same rate, with no transport at all.
+- the same with 1 worker that runs its stateless stages in a process per CPU (streams/pool.py);
+- produce→event latency p50 and p99 at a fixed offered rate of half the maximum, for each of
+  the three, next to a reference queue: the articles' own in-process costs served first come,
+  first served, at the same rate, with no transport at all;
+- the peak RSS of a worker, alone and with its stage processes.
 
 Worker i runs on the i-th CPU; the broker and this script's producer and consumer on the last
 (with one worker on two cores, the broker has a core of its own, as on a machine of its own).
+A worker with stage processes runs on every CPU, the broker's too.
 Streaming runs on the first ``--stream-limit`` articles (the broker keeps them in memory).
 The machine's speed drifts between runs, so each 1-worker run is paired with an in-process
 run just before it, on the same articles after the same warm-up and on the worker's core;
@@ -128,14 +131,26 @@ def worker_env(bootstrap: str, tag: str, data_dir: Path) -> dict[str, str]:
 
 
 def start_workers(command: list[str], env: dict[str, str], n: int, log_dir: Path) -> list[subprocess.Popen]:
-    """``n`` workers, worker i pinned to the i-th CPU (``AKHBAR_WORKER_CPUS``)."""
+    """``n`` workers, worker i pinned to the i-th CPU (``AKHBAR_WORKER_CPUS``); a worker with
+    stage processes gets every CPU, for them."""
     workers = []
     for i in range(n):
+        cpus = CPUS if int(env.get("AKHBAR_STAGE_PROCESSES", "0")) else [CPUS[i % len(CPUS)]]
         port_env = {**env, "AKHBAR_WEB_PORT": str(free_port()), "AKHBAR_DATA_DIR": f"{env['AKHBAR_DATA_DIR']}-{i}",
-                    "AKHBAR_WORKER_CPUS": str(CPUS[i % len(CPUS)])}
+                    "AKHBAR_WORKER_CPUS": ",".join(map(str, cpus))}
         log = open(log_dir / f"{env['AKHBAR_APP_ID']}-{i}.log", "wb")
         workers.append(subprocess.Popen(command, env=port_env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO))
     return workers
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The peak RSS of a process and of its children, summed."""
+    total = 0.0
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    for each in [pid, *map(int, children.read_text().split() if children.exists() else [])]:
+        with open(f"/proc/{each}/status") as status:
+            total += next((int(line.split()[1]) for line in status if line.startswith("VmHWM:")), 0) / 1024
+    return total
 
 
 def stop(workers: list[subprocess.Popen]) -> None:
@@ -178,10 +193,11 @@ def drain(settings: Settings, roles: tuple[str, ...], expected: int, timeout_s: 
 
 
 def streaming(broker: str, lines: list[bytes], warmup: list[bytes], workers: int, tag: str, work: Path,
-              rate: float | None = None) -> tuple[float, list[float]]:
-    """(articles/s from first produce to last result, produce→mention latencies in ms), measured
-    on ``lines`` once the workers have run ``warmup`` (joined their group, recovered, loaded)."""
-    env = worker_env(broker, tag, work / tag)
+              rate: float | None = None, stage_processes: int = 0) -> tuple[float, list[float], float]:
+    """(articles/s from first produce to last result, produce→mention latencies in ms, the first
+    worker's peak RSS with its stage processes), measured on ``lines`` once the workers have run
+    ``warmup`` (joined their group, recovered, loaded)."""
+    env = {**worker_env(broker, tag, work / tag), "AKHBAR_STAGE_PROCESSES": str(stage_processes)}
     settings = Settings.from_env(env)
     create_topics(settings)
     procs = start_workers([sys.executable, "-m", "streams", "worker"], env, workers, work)
@@ -199,7 +215,7 @@ def streaming(broker: str, lines: list[bytes], warmup: list[bytes], workers: int
                if r.key in measured}
         latencies = [r.timestamp - raw[r.key] for r in results if r.topic == settings.topic_mentions
                      and r.key in raw]
-        return (len(results) - len(warmup)) / elapsed, latencies
+        return (len(results) - len(warmup)) / elapsed, latencies, peak_rss_mb(procs[0].pid)
     finally:
         stop(procs)
 
@@ -261,13 +277,21 @@ def main() -> None:
             pairs = []
             for n in range(args.repeat):
                 costs = same_core_costs(stream_lines, warmup, CPUS[0])
-                rate, _ = streaming(broker.bootstrap, stream_lines, warmup, 1, f"one-{n}", work)
+                rate, _, one_rss = streaming(broker.bootstrap, stream_lines, warmup, 1, f"one-{n}", work)
                 pairs.append((len(costs) / sum(costs), rate, costs))
             paired_rate, one, costs = sorted(pairs, key=lambda pair: pair[1] / pair[0])[(len(pairs) - 1) // 2]
-            # Each latency run right after its throughput runs, before the machine's speed drifts.
-            _, latencies_one = streaming(broker.bootstrap, stream_lines, warmup, 1, "latency-one", work, rate=one / 2)
-            two, _ = streaming(broker.bootstrap, stream_lines, warmup, 2, "two", work)
-            _, latencies_two = streaming(broker.bootstrap, stream_lines, warmup, 2, "latency-two", work, rate=two / 2)
+            # Each latency run right after its throughput run, before the machine's speed drifts.
+            _, latencies_one, _ = streaming(broker.bootstrap, stream_lines, warmup, 1, "latency-one", work,
+                                            rate=one / 2)
+            two, _, _ = streaming(broker.bootstrap, stream_lines, warmup, 2, "two", work)
+            _, latencies_two, _ = streaming(broker.bootstrap, stream_lines, warmup, 2, "latency-two", work,
+                                            rate=two / 2)
+            processes = len(CPUS)
+            pooled, _, pooled_rss = streaming(broker.bootstrap, stream_lines, warmup, 1, "pooled", work,
+                                              stage_processes=processes)
+            _, latencies_pooled, _ = streaming(broker.bootstrap, stream_lines, warmup, 1, "latency-pooled", work,
+                                               rate=pooled / 2, stage_processes=processes)
+        pooled_name = f"1 worker with {processes} stage processes"
         table.add_row(f"streaming: Faust passthrough agent ({len(stream_lines):,} articles)",
                       f"{ceiling:,.1f} articles/s")
         table.add_row(f"in process on the worker's core, paired with each 1-worker run ({args.repeat})",
@@ -275,15 +299,20 @@ def main() -> None:
         table.add_row("streaming: pipeline, 1 worker (the median pair)",
                       f"{one:,.1f} articles/s ({one / paired_rate:.0%} of {paired_rate:,.1f} in process)")
         table.add_row("streaming: pipeline, 2 workers", f"{two:,.1f} articles/s ({two / paired_rate:.0%} of in process)")
+        table.add_row(f"streaming: pipeline, {pooled_name}",
+                      f"{pooled:,.1f} articles/s ({pooled / paired_rate:.0%} of in process)")
         table.add_row("streaming: pipeline / passthrough, 1 worker", f"{one / ceiling:.1%}")
-        for workers, rate, latencies in ((1, one / 2, latencies_one), (2, two / 2, latencies_two)):
-            reference = queue_latencies(costs, rate, workers)
-            table.add_row(f"streaming: produce→event latency, {workers} worker{'s' * (workers > 1)}, "
-                          f"at half its rate ({rate:,.1f} articles/s)",
+        for name, servers, rate, latencies in (("1 worker", 1, one / 2, latencies_one),
+                                               ("2 workers", 2, two / 2, latencies_two),
+                                               (pooled_name, processes, pooled / 2, latencies_pooled)):
+            reference = queue_latencies(costs, rate, servers)
+            table.add_row(f"streaming: produce→event latency, {name}, at half its rate ({rate:,.1f} articles/s)",
                           f"p50 {percentile(latencies, 0.5):,.0f} ms, p99 {percentile(latencies, 0.99):,.0f} ms")
-            table.add_row(f"reference: first come, first served at that rate, in-process costs, {workers} "
-                          f"server{'s' * (workers > 1)}, no transport",
+            table.add_row(f"reference: first come, first served at that rate, in-process costs, {servers} "
+                          f"server{'s' * (servers > 1)}, no transport",
                           f"p50 {percentile(reference, 0.5):,.0f} ms, p99 {percentile(reference, 0.99):,.0f} ms")
+        table.add_row("streaming: peak RSS of a worker, alone and with its stage processes",
+                      f"{one_rss:,.0f} MB, {pooled_rss:,.0f} MB")
     Console().print(table)
 
 

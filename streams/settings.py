@@ -70,6 +70,10 @@ class Settings:
     # worker is one busy core (its agents hold the GIL): run one a core, and where workers
     # share a machine with the broker, keep them off the broker's core.
     worker_cpus: str = ""
+    # Processes of a worker's own that run its stateless stages (normalize, extract): 0 runs them
+    # in the worker's process, on one core. With N, the worker uses up to N + 1 cores and shares
+    # each run of long articles among them (streams/pool.py); give it as many CPUs in worker_cpus.
+    stage_processes: int = 0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:

@@ -77,6 +77,11 @@ class WorkerProcess:
         self.process = subprocess.Popen([sys.executable, "-m", "streams", "worker"], env=env,
                                         stdout=self._log, stderr=subprocess.STDOUT, cwd=REPO)
 
+    def children(self) -> list[int]:
+        """The process ids of the worker's child processes."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
     def alive(self) -> bool:
         return self.process.poll() is None
 
@@ -95,11 +100,12 @@ class WorkerProcess:
         return self.process.returncode
 
 
-@pytest.fixture(scope="module")
-def stream(broker: str, tmp_path_factory) -> Iterator[WorkerProcess]:
-    """Topics created explicitly and one worker running on them, for a test module."""
+@pytest.fixture(scope="module", params=[0, 2], ids=["stages-in-worker", "stage-processes"])
+def stream(broker: str, tmp_path_factory, request) -> Iterator[WorkerProcess]:
+    """Topics created explicitly and one worker running on them, for a test module: once with
+    every stage in the worker's process, once with its stateless stages in two processes."""
     workdir = tmp_path_factory.mktemp("stream")
-    env = pipeline_env(broker, workdir / "data")
+    env = {**pipeline_env(broker, workdir / "data"), "AKHBAR_STAGE_PROCESSES": str(request.param)}
     create_topics(Settings.from_env(env))
     worker = WorkerProcess(env, workdir / "worker.log")
     yield worker

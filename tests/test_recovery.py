@@ -4,6 +4,8 @@ loses nothing and counts no article twice in an event."""
 from __future__ import annotations
 
 import signal
+import time
+from pathlib import Path
 
 import orjson
 import pytest
@@ -35,10 +37,11 @@ def latest_by(settings: Settings, roles: tuple[str, ...], field: str, done, time
     return update(read_until(settings, topics, lambda records: done(update(records)), timeout_s))
 
 
-def test_sigkill_mid_stream_then_restart_accounts_for_every_article(broker, tmp_path):
+@pytest.mark.parametrize("stage_processes", [0, 2], ids=["stages-in-worker", "stage-processes"])
+def test_sigkill_mid_stream_then_restart_accounts_for_every_article(broker, tmp_path, stage_processes):
     lines = shared_file("news/dev_stream.jsonl").read_bytes().splitlines()[:ARTICLES]
     ids = [orjson.loads(line)["id"] for line in lines]
-    env = pipeline_env(broker, tmp_path / "data")
+    env = {**pipeline_env(broker, tmp_path / "data"), "AKHBAR_STAGE_PROCESSES": str(stage_processes)}
     settings = Settings.from_env(env)
     create_topics(settings)
     worker = WorkerProcess(env, tmp_path / "worker.log")
@@ -52,9 +55,13 @@ def test_sigkill_mid_stream_then_restart_accounts_for_every_article(broker, tmp_
         # Kill the worker once a fifth of the stream has come out the other end.
         started = latest_by(settings, ("mentions",), "article_id", lambda seen: len(seen) >= ARTICLES // 5, 240)
         assert len(started) >= ARTICLES // 5, worker.log()[-3000:]
+        stage_pids = worker.children()
+        assert len(stage_pids) >= stage_processes
         worker.process.send_signal(signal.SIGKILL)
         worker.process.wait(10)
         worker.stop()
+        # The stage processes notice that their worker is gone, and exit.
+        assert wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in stage_pids), 10)
         worker = WorkerProcess(env, tmp_path / "worker-restarted.log")
 
         # Every record comes out as an enriched article, a duplicate marker or a dead letter.
@@ -80,3 +87,12 @@ def test_sigkill_mid_stream_then_restart_accounts_for_every_article(broker, tmp_
                 assert article_id in events[mention["event_id"]]["article_ids"]
     finally:
         worker.stop()
+
+
+def wait_until(condition, timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
