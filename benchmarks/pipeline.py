@@ -9,7 +9,7 @@ Prints one table:
   Faust passthrough agent on the same messages (this machine's transport ceiling);
 - the same with 1 worker that runs its stateless stages in a process per CPU (streams/pool.py);
 - produce→event latency p50 and p99 at a fixed offered rate of half the maximum, for each of
-  the three, next to a reference queue: the articles' own in-process costs served first come,
+  the three (the median of ``--latency-repeat`` runs), next to a reference queue: the articles' own in-process costs served first come,
   first served, at the same rate, with no transport at all;
 - the peak RSS of a worker, alone and with its stage processes.
 
@@ -33,7 +33,9 @@ import subprocess
 import sys
 import time
 from datetime import date
+from functools import partial
 from pathlib import Path
+from statistics import median
 
 from kafka import KafkaProducer
 from rich.console import Console
@@ -220,6 +222,13 @@ def streaming(broker: str, lines: list[bytes], warmup: list[bytes], workers: int
         stop(procs)
 
 
+def repeated_latencies(broker: str, lines: list[bytes], warmup: list[bytes], work: Path, runs: int, workers: int,
+                       tag: str, rate: float, stage_processes: int = 0) -> list[list[float]]:
+    """The produce→mention latencies of ``runs`` runs at ``rate``, each on fresh topics."""
+    return [streaming(broker, lines, warmup, workers, f"{tag}-{n}", work, rate=rate,
+                      stage_processes=stage_processes)[1] for n in range(runs)]
+
+
 def passthrough(broker: str, lines: list[bytes], work: Path) -> float:
     env = worker_env(broker, "pass", work / "pass")
     settings = Settings.from_env(env)
@@ -246,6 +255,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="articles run in process (default: all)")
     parser.add_argument("--stream-limit", type=int, default=2000, help="articles sent through the broker")
     parser.add_argument("--repeat", type=int, default=3, help="paired in-process and 1-worker runs")
+    parser.add_argument("--latency-repeat", type=int, default=3, help="latency runs of each configuration")
     parser.add_argument("--skip-streaming", action="store_true")
     args = parser.parse_args()
     every_line = [line for line in args.stream.read_bytes().splitlines() if line.strip()]
@@ -280,17 +290,17 @@ def main() -> None:
                 rate, _, one_rss = streaming(broker.bootstrap, stream_lines, warmup, 1, f"one-{n}", work)
                 pairs.append((len(costs) / sum(costs), rate, costs))
             paired_rate, one, costs = sorted(pairs, key=lambda pair: pair[1] / pair[0])[(len(pairs) - 1) // 2]
-            # Each latency run right after its throughput run, before the machine's speed drifts.
-            _, latencies_one, _ = streaming(broker.bootstrap, stream_lines, warmup, 1, "latency-one", work,
-                                            rate=one / 2)
+            # Each configuration's latency runs right after its throughput run, before the machine's
+            # speed drifts; several, because single runs vary more than the configurations do.
+            latency_runs = partial(repeated_latencies, broker.bootstrap, stream_lines, warmup, work,
+                                   args.latency_repeat)
+            latencies_one = latency_runs(1, "latency-one", one / 2)
             two, _, _ = streaming(broker.bootstrap, stream_lines, warmup, 2, "two", work)
-            _, latencies_two, _ = streaming(broker.bootstrap, stream_lines, warmup, 2, "latency-two", work,
-                                            rate=two / 2)
+            latencies_two = latency_runs(2, "latency-two", two / 2)
             processes = len(CPUS)
             pooled, _, pooled_rss = streaming(broker.bootstrap, stream_lines, warmup, 1, "pooled", work,
                                               stage_processes=processes)
-            _, latencies_pooled, _ = streaming(broker.bootstrap, stream_lines, warmup, 1, "latency-pooled", work,
-                                               rate=pooled / 2, stage_processes=processes)
+            latencies_pooled = latency_runs(1, "latency-pooled", pooled / 2, processes)
         pooled_name = f"1 worker with {processes} stage processes"
         table.add_row(f"streaming: Faust passthrough agent ({len(stream_lines):,} articles)",
                       f"{ceiling:,.1f} articles/s")
@@ -302,12 +312,16 @@ def main() -> None:
         table.add_row(f"streaming: pipeline, {pooled_name}",
                       f"{pooled:,.1f} articles/s ({pooled / paired_rate:.0%} of in process)")
         table.add_row("streaming: pipeline / passthrough, 1 worker", f"{one / ceiling:.1%}")
-        for name, servers, rate, latencies in (("1 worker", 1, one / 2, latencies_one),
-                                               ("2 workers", 2, two / 2, latencies_two),
-                                               (pooled_name, processes, pooled / 2, latencies_pooled)):
+        for name, servers, rate, runs in (("1 worker", 1, one / 2, latencies_one),
+                                          ("2 workers", 2, two / 2, latencies_two),
+                                          (pooled_name, processes, pooled / 2, latencies_pooled)):
+            p50s = [percentile(latencies, 0.5) for latencies in runs]
+            p99s = [percentile(latencies, 0.99) for latencies in runs]
             reference = queue_latencies(costs, rate, servers)
-            table.add_row(f"streaming: produce→event latency, {name}, at half its rate ({rate:,.1f} articles/s)",
-                          f"p50 {percentile(latencies, 0.5):,.0f} ms, p99 {percentile(latencies, 0.99):,.0f} ms")
+            table.add_row(f"streaming: produce→event latency, {name}, at half its rate ({rate:,.1f} articles/s), "
+                          f"the median of {len(runs)} runs",
+                          f"p50 {median(p50s):,.0f} ms, p99 {median(p99s):,.0f} ms "
+                          f"(p99 of each run: {', '.join(f'{p:,.0f}' for p in p99s)} ms)")
             table.add_row(f"reference: first come, first served at that rate, in-process costs, {servers} "
                           f"server{'s' * (servers > 1)}, no transport",
                           f"p50 {percentile(reference, 0.5):,.0f} ms, p99 {percentile(reference, 0.99):,.0f} ms")
