@@ -102,14 +102,21 @@ def _pooled_agent(stage: Stage, topics: dict[str, faust.TopicT], pool: StagePool
             finally:
                 in_flight.release()
 
-        async for event in acking.events():
-            await in_flight.acquire()
-            if failures:
-                raise failures[0]
-            message = event.message
-            origin = Origin(message.topic, message.partition, message.offset)
-            outputs = asyncio.ensure_future(pool.run(stage, event.value, origin))
-            previous[message.tp] = asyncio.ensure_future(finish(event, outputs, previous.get(message.tp)))
+        tasks: set[asyncio.Task] = set()
+        try:
+            async for event in acking.events():
+                await in_flight.acquire()
+                if failures:
+                    raise failures[0]
+                message = event.message
+                origin = Origin(message.topic, message.partition, message.offset)
+                outputs = asyncio.ensure_future(pool.run(stage, event.value, origin))
+                task = previous[message.tp] = asyncio.ensure_future(finish(event, outputs, previous.get(message.tp)))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+        finally:  # stopping: records in flight stay unacknowledged, and are read again after a restart
+            for task in tasks:
+                task.cancel()
     run.__name__ = run.__qualname__ = f"{stage.name}_agent"
     return run
 
