@@ -9,8 +9,9 @@ Prints one table:
   Faust passthrough agent on the same messages (this machine's transport ceiling);
 - the same with 1 worker that runs its stateless stages in a process per CPU (streams/pool.py);
 - produce→event latency p50 and p99 at a fixed offered rate of half the maximum, for each of
-  the three (the median of ``--latency-repeat`` runs), next to a reference queue: the articles' own in-process costs served first come,
-  first served, at the same rate, with no transport at all;
+  the three (the median of ``--latency-repeat`` runs), next to a reference queue: the
+  articles' own in-process costs served first come, first served, at the same rate, with no
+  transport at all;
 - the peak RSS of a worker, alone and with its stage processes.
 
 Worker i runs on the i-th CPU; the broker and this script's producer and consumer on the last

@@ -55,7 +55,8 @@ def test_stage_processes_give_the_records_the_worker_gives():
     records = [(bad, Origin("raw", 0, 1)), (good, Origin("raw", 0, 2))]
     from_pool = run_all(StagePool(Settings(stage_processes=1)), records)
     normalize = build_stages(Settings())[0]
-    in_worker = [[(o.topic, o.key, o.data) for o in handle(normalize, raw, None, origin)] for raw, origin in records]
+    in_worker = [[(o.topic, o.key, o.data) for o in handle(normalize, raw, None, origin)]
+                 for raw, origin in records]
     assert [readable(outputs) for outputs in from_pool] == [readable(outputs) for outputs in in_worker]
 
 
