@@ -80,16 +80,17 @@ def _agent(stage: Stage, topics: dict[str, faust.TopicT], state):
 def _pooled_agent(stage: Stage, topics: dict[str, faust.TopicT], pool: StagePool):
     """An agent that hands its records to the worker's stage processes, several at a time.
 
-    A record's outputs are sent after those of the record before it in its partition, and the
-    record is acknowledged only then: the committed offset never passes a record whose outputs
-    are not sent, so a crash loses nothing."""
+    A record's outputs are sent after those of the record before it with the same key, and the
+    record is acknowledged only then. Faust commits an offset only once every record before it
+    is acknowledged, so a crash loses nothing. Records of other keys do not wait: a long
+    article holds back only its own key, while the processes go on with the records behind it."""
     async def run(stream):
         acking = stream.noack()
         in_flight = asyncio.Semaphore(2 * pool.processes)  # each process has its next record waiting
-        previous: dict[TP, asyncio.Task] = {}
+        previous: dict[tuple[TP, bytes | None], asyncio.Task] = {}  # by key: the latest record's task
         failures: list[BaseException] = []
 
-        async def finish(event, outputs: asyncio.Future, before: asyncio.Task | None) -> None:
+        async def finish(event, outputs: asyncio.Future, before: asyncio.Task | None, record_key: tuple) -> None:
             try:
                 records = await outputs
                 if before is not None:
@@ -101,6 +102,8 @@ def _pooled_agent(stage: Stage, topics: dict[str, faust.TopicT], pool: StagePool
                 failures.append(exc)
             finally:
                 in_flight.release()
+                if previous.get(record_key) is asyncio.current_task():  # the last of its key: forget it
+                    del previous[record_key]
 
         tasks: set[asyncio.Task] = set()
         try:
@@ -111,7 +114,9 @@ def _pooled_agent(stage: Stage, topics: dict[str, faust.TopicT], pool: StagePool
                 message = event.message
                 origin = Origin(message.topic, message.partition, message.offset)
                 outputs = asyncio.ensure_future(pool.run(stage, event.value, origin))
-                task = previous[message.tp] = asyncio.ensure_future(finish(event, outputs, previous.get(message.tp)))
+                record_key = (message.tp, message.key)
+                task = previous[record_key] = asyncio.ensure_future(
+                    finish(event, outputs, previous.get(record_key), record_key))
                 tasks.add(task)
                 task.add_done_callback(tasks.discard)
         finally:  # stopping: records in flight stay unacknowledged, and are read again after a restart

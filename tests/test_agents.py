@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from unittest.mock import patch
 
 import faust
@@ -12,6 +13,7 @@ import pytest
 from processors import Normalizer
 from schemas import Article, EnrichedArticle, Event, Mention, NormalizedArticle
 from streams.app import create_app
+from streams.pool import StagePool
 from streams.settings import Settings
 
 SETTINGS = Settings(kafka_bootstrap="127.0.0.1:9", app_id="akhbar-agent-tests")
@@ -91,6 +93,29 @@ def test_bad_record_goes_to_the_dead_letter_topic_and_the_agent_keeps_going(app,
     letter = orjson.loads(sent[0][2])
     assert (letter["stage"], letter["reason"], letter["original_encoding"]) == \
         ("normalize", "invalid_json", "base64")
+
+
+def test_a_pooled_agent_keeps_each_keys_order_and_lets_other_keys_pass(sent):
+    """With stage processes, a long record holds back the next record of its key, never the
+    records of other keys: those would otherwise wait, done, while a process sat idle."""
+    app = create_app(replace(SETTINGS, stage_processes=2))
+    app.finalize()
+    app.flow_control.resume()
+
+    async def in_a_process(pool, stage, raw, origin):  # each record takes the seconds it names
+        await asyncio.sleep(float(raw))
+        return [("normalized", str(origin.offset), raw)]
+
+    async def scenario():
+        async with app.agents["akhbar.normalize"].test_context() as agent:
+            for seconds, key in ((b"0.5", b"a"), (b"0", b"b"), (b"0", b"a"), (b"0.1", b"c")):
+                await agent.put(seconds, key=key)
+            while len(sent) < 4:
+                await asyncio.sleep(0.01)
+
+    with patch.object(StagePool, "run", in_a_process):
+        run(scenario())
+    assert [key for _, key, _ in sent] == [b"1", b"3", b"0", b"2"]  # offsets, in the order sent
 
 
 def app_normalized(article_id: str, body: str) -> bytes:
