@@ -21,7 +21,12 @@ SETTINGS = Settings(kafka_bootstrap="127.0.0.1:9", app_id="akhbar-agent-tests")
 
 @pytest.fixture()
 def app():
-    app = create_app(SETTINGS)
+    return ready_app(SETTINGS)
+
+
+def ready_app(settings: Settings) -> faust.App:
+    """An app whose agents take records in ``test_context()``."""
+    app = create_app(settings)
     app.finalize()
     app.flow_control.resume()
     return app
@@ -98,9 +103,7 @@ def test_bad_record_goes_to_the_dead_letter_topic_and_the_agent_keeps_going(app,
 def test_a_pooled_agent_keeps_each_keys_order_and_lets_other_keys_pass(sent):
     """With stage processes, a long record holds back the next record of its key, never the
     records of other keys: those would otherwise wait, done, while a process sat idle."""
-    app = create_app(replace(SETTINGS, stage_processes=2))
-    app.finalize()
-    app.flow_control.resume()
+    app = ready_app(replace(SETTINGS, stage_processes=2))
 
     async def in_a_process(pool, stage, raw, origin):  # each record takes the seconds it names
         await asyncio.sleep(float(raw))
