@@ -43,6 +43,7 @@ POSTING_SIZE = 64  # the most recent events kept per term or entity
 CENTROID_TERMS = 150  # the heaviest terms kept of an event's centroid
 EVENT_ENTITIES = 60
 NO_TERMS = Terms(lead={}, body={})
+ROUNDING_SLACK = 1e-9  # what floating-point rounding may add to a score beyond its bound
 
 
 def event_id_for(article_id: str) -> str:
@@ -125,6 +126,8 @@ class EventAssembler:
         seen: set[str] = set()
         best = None
         entities = _entity_ids(article)
+        terms = article.terms or NO_TERMS
+        body_bound = math.sqrt(sum(w * w for w in terms.body.values()))  # no body cosine exceeds it
         current = now // self.window_s
         for postings in (index.slices.get(current, {}), index.slices.get(current - 1, {})):
             for key in keys:
@@ -135,8 +138,9 @@ class EventAssembler:
                     record = records.get(f"e:{event_id}")
                     if record is None or now - record["last"] > self.window_s:
                         continue
-                    score = self._score(article, entities, record, now)
-                    if score >= self.threshold and (best is None or (score, event_id) > best):
+                    floor = self.threshold if best is None else max(self.threshold, best[0])
+                    score = self._score(terms, entities, record, now, body_bound, floor)
+                    if score is not None and score >= self.threshold and (best is None or (score, event_id) > best):
                         best = (score, event_id)
         return best
 
@@ -178,15 +182,20 @@ class EventAssembler:
     def _horizon(self, index: _Index) -> int:
         return index.expiry.newest - 2 * self.window_s
 
-    def _score(self, article: EnrichedArticle, entities: set[str], record: dict, now: int) -> float:
+    def _score(self, terms: Terms, entities: set[str], record: dict, now: int, body_bound: float,
+               floor: float) -> float | None:
+        """The article's score against an event; None when it cannot reach ``floor`` whatever
+        its body cosine (at most ``body_bound``), which is then never computed: the body vector
+        is the longest, and most candidates share a term or two and no more."""
         w_lead, w_body, w_entities = self.weights
         known = set(record["entities"])
         union = len(entities | known)
-        terms = article.terms or NO_TERMS
-        score = (w_lead * _cosine(terms.lead, record["lead"], record["norms"][0])
-                 + w_body * _cosine(terms.body, record["body"], record["norms"][1])
-                 + w_entities * (len(entities & known) / union if union else 0.0))
-        return score * math.exp(-max(0, now - record["last"]) / self.decay_s)
+        lead = w_lead * _cosine(terms.lead, record["lead"], record["norms"][0])
+        overlap = w_entities * (len(entities & known) / union if union else 0.0)
+        decay = math.exp(-max(0, now - record["last"]) / self.decay_s)
+        if (lead + w_body * body_bound + overlap) * decay + ROUNDING_SLACK < floor:
+            return None
+        return (lead + w_body * _cosine(terms.body, record["body"], record["norms"][1]) + overlap) * decay
 
     @staticmethod
     def _absorb(record: dict, article: EnrichedArticle) -> None:

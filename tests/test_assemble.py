@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import datetime, timedelta
 
 from components import CODER, EXTRACTOR, NORMALIZER, WEIGHER
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from processors import EventAssembler, WindowState, event_id_for
-from schemas import Article, EnrichedArticle
+from schemas import Article, EnrichedArticle, Terms
 
 START = datetime(2024, 12, 1, 8, 0)
 
@@ -99,3 +102,31 @@ def test_state_stays_bounded_over_a_long_stream():
         sizes.append(len(state.records))
     assert max(sizes[200:]) <= max(sizes[:200]) * 1.2
     assert not any(key == f"e:{event_id_for('s0')}" for key in state.records)
+
+
+def _unit(weights: dict[str, float]) -> dict[str, float]:
+    """Rounded to a unit vector, as the term weigher writes them."""
+    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+    return {term: round(w / norm, 5) for term, w in weights.items()}
+
+
+vectors = st.dictionaries(st.sampled_from("abcdefghij"), st.floats(0.01, 10), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(lead=vectors, body=vectors, lead_centroid=vectors, body_centroid=vectors,
+       entities=st.sets(st.sampled_from("pqrs")), known=st.lists(st.sampled_from("pqrs"), unique=True),
+       hours=st.floats(0, 96), floor=st.floats(0, 1.2))
+def test_a_candidate_is_left_unscored_only_when_it_could_not_reach_the_floor(
+        lead, body, lead_centroid, body_centroid, entities, known, hours, floor):
+    """The body cosine is skipped for a candidate whose bound falls short: what the assembler then
+    picks is what it would pick scoring every candidate in full."""
+    assembler = EventAssembler()
+    terms = Terms(lead=_unit(lead), body=_unit(body))
+    record = {"lead": lead_centroid, "body": body_centroid, "entities": known, "last": 0,
+              "norms": [math.sqrt(sum(w * w for w in c.values())) for c in (lead_centroid, body_centroid)]}
+    body_bound = math.sqrt(sum(w * w for w in terms.body.values()))
+    now = int(hours * 3600)
+    full = assembler._score(terms, entities, record, now, body_bound, floor=-math.inf)
+    score = assembler._score(terms, entities, record, now, body_bound, floor)
+    assert score == full if score is not None else full < floor
