@@ -11,6 +11,7 @@ from processors import (
     WindowState,
     event_id_for,
 )
+from processors.dedup import ALPHANUMERIC
 from schemas import Article, Duplicate, EnrichedArticle
 
 NORMALIZER = Normalizer()
@@ -115,3 +116,8 @@ def test_an_exact_duplicate_is_counted_as_a_mention_of_the_original_event():
     assert (event.first_seen, event.last_seen) == ("2024-12-01T08:00:00", "2024-12-01T09:30:00")
     again, _ = assembler(marker, events)
     assert again == event
+
+
+def test_a_signature_word_is_a_token_with_a_character_for_which_isalnum_holds():
+    """The regex that picks a signature's words agrees with str.isalnum on every code point."""
+    assert [c for c in map(chr, range(0x110000)) if c.isalnum() != bool(ALPHANUMERIC.search(c))] == []
