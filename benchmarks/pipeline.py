@@ -256,7 +256,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="articles run in process (default: all)")
     parser.add_argument("--stream-limit", type=int, default=2000, help="articles sent through the broker")
     parser.add_argument("--repeat", type=int, default=3, help="paired in-process and 1-worker runs")
-    parser.add_argument("--latency-repeat", type=int, default=3, help="latency runs of each configuration")
+    parser.add_argument("--latency-repeat", type=int, default=5, help="latency runs of each configuration")
     parser.add_argument("--skip-streaming", action="store_true")
     args = parser.parse_args()
     every_line = [line for line in args.stream.read_bytes().splitlines() if line.strip()]
