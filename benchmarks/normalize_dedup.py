@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from processors import Deduplicator, Normalizer
+from processors import Deduplicator, Normalizer, WindowState
 from processors.dates import find_dates
 from processors.normalize import parse_published
 from schemas import Article
@@ -75,7 +75,7 @@ def main() -> None:
     tokens = sum(len(a.body.tokens) + (len(a.title.tokens) if a.title else 0) for a in normalized)
 
     deduplicator = Deduplicator()
-    state: dict = {}
+    state = WindowState()
     dedup_s, verdicts = timed(lambda article: deduplicator(article, state), normalized)
     kinds = Counter(v.kind for v in verdicts)
     near = sorted(v.similarity for v in verdicts if v.kind == "near")
@@ -103,7 +103,7 @@ def main() -> None:
         pstats.Stats(profile).sort_stats("tottime").print_stats(12)
     console.print(f"duplicates over the stream in order: {kinds['exact']} exact, {kinds['near']} near "
                   f"(similarity min {near[0] if near else '-'}, median {near[len(near) // 2] if near else '-'}); "
-                  f"state at the end: {len(state)} keys")
+                  f"state at the end: {len(state.records)} records")
 
 
 if __name__ == "__main__":
