@@ -125,9 +125,10 @@ class EventAssembler:
         """The best-scoring open event among those sharing an index key with the article."""
         seen: set[str] = set()
         best = None
+        floor = self.threshold  # what a candidate must reach: the threshold, then the best score so far
         entities = _entity_ids(article)
         terms = article.terms or NO_TERMS
-        body_bound = math.sqrt(sum(w * w for w in terms.body.values()))  # no body cosine exceeds it
+        body_bound = _length(terms.body)  # no body cosine exceeds it
         current = now // self.window_s
         for postings in (index.slices.get(current, {}), index.slices.get(current - 1, {})):
             for key in keys:
@@ -138,10 +139,10 @@ class EventAssembler:
                     record = records.get(f"e:{event_id}")
                     if record is None or now - record["last"] > self.window_s:
                         continue
-                    floor = self.threshold if best is None else max(self.threshold, best[0])
                     score = self._score(terms, entities, record, now, body_bound, floor)
-                    if score is not None and score >= self.threshold and (best is None or (score, event_id) > best):
+                    if score is not None and score >= floor and (best is None or (score, event_id) > best):
                         best = (score, event_id)
+                        floor = score
         return best
 
     def _remember(self, index: _Index, event_id: str, article_id: str, member: list) -> None:
@@ -207,7 +208,7 @@ class EventAssembler:
                 centroid[term] = round(centroid.get(term, 0.0) + weight, 5)
             if len(centroid) > CENTROID_TERMS:
                 record[name] = dict(sorted(centroid.items(), key=lambda item: (-item[1], item[0]))[:CENTROID_TERMS])
-        record["norms"] = [math.sqrt(sum(w * w for w in record[name].values())) for name in ("lead", "body")]
+        record["norms"] = [_length(record[name]) for name in ("lead", "body")]
         record["entities"] = list(dict.fromkeys([*record["entities"], *sorted(_entity_ids(article))]))[-EVENT_ENTITIES:]
 
     def _open(self, event_id: str, article: EnrichedArticle | Duplicate) -> Event:
@@ -249,6 +250,10 @@ class EventAssembler:
                  similarity: float | None) -> Mention:
         return Mention(article_id=article.id, event_id=event_id, source=article.article.source,
                        published=article.published, relation=relation, similarity=similarity)
+
+
+def _length(vector: dict[str, float]) -> float:
+    return math.sqrt(sum(w * w for w in vector.values()))
 
 
 def _cosine(vector: dict[str, float], centroid: dict[str, float], norm: float) -> float:

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from processors import EventAssembler, WindowState, event_id_for
+from processors.assemble import _length
 from schemas import Article, EnrichedArticle, Terms
 
 START = datetime(2024, 12, 1, 8, 0)
@@ -124,8 +125,8 @@ def test_a_candidate_is_left_unscored_only_when_it_could_not_reach_the_floor(
     assembler = EventAssembler()
     terms = Terms(lead=_unit(lead), body=_unit(body))
     record = {"lead": lead_centroid, "body": body_centroid, "entities": known, "last": 0,
-              "norms": [math.sqrt(sum(w * w for w in c.values())) for c in (lead_centroid, body_centroid)]}
-    body_bound = math.sqrt(sum(w * w for w in terms.body.values()))
+              "norms": [_length(lead_centroid), _length(body_centroid)]}
+    body_bound = _length(terms.body)
     now = int(hours * 3600)
     full = assembler._score(terms, entities, record, now, body_bound, floor=-math.inf)
     score = assembler._score(terms, entities, record, now, body_bound, floor)
