@@ -223,6 +223,97 @@ def evaluate_clusters(stream: Path, gold_file: Path, first_day: str, last_day: s
     click.echo(f"{'pairwise':<9} {scores.pair_precision:>10.4f} {scores.pair_recall:>8.4f} {scores.pair_f1:>7.4f}")
 
 
+def _gold_through_pipeline(gold_file: Path, stream: Path) -> tuple[list[dict], dict[str, dict]]:
+    """The gold articles (JSON Lines with an id each) and what the whole pipeline made of each,
+    fed in stream order from ``stream``: article id -> its enriched record, as a dict."""
+    from schemas import EnrichedArticle
+    from streams.handling import Origin
+    from streams.kafka_tools import numbered_lines
+    from streams.runner import InProcessPipeline
+    from streams.topology import build_stages
+
+    gold = [orjson.loads(line) for line in gold_file.read_bytes().splitlines() if line.strip()]
+    wanted = {row["id"] for row in gold}
+    pipeline = InProcessPipeline(build_stages(Settings.from_env()))
+    enriched: dict[str, dict] = {}
+    for _, number, line in numbered_lines([stream]):
+        try:
+            article_id = orjson.loads(line).get("id")
+        except (orjson.JSONDecodeError, AttributeError):
+            continue
+        if article_id not in wanted:
+            continue
+        for output in pipeline.feed(line, Origin(str(stream), None, number)):
+            if isinstance(output.value, EnrichedArticle):
+                enriched[output.value.id] = orjson.loads(output.data)
+    missing = wanted - enriched.keys()
+    if missing:
+        click.echo(f"akhbar eval: {len(missing)} gold articles not enriched: {', '.join(sorted(missing)[:5])}",
+                   err=True)
+    return gold, enriched
+
+
+def _splits(gold: list[dict]) -> list[tuple[str, list[dict]]]:
+    from processors.codebook import held_out
+
+    return [("all", gold), ("tuned", [g for g in gold if not held_out(g["id"])]),
+            ("held-out", [g for g in gold if held_out(g["id"])])]
+
+
+def _row(name: str, tally, width: int = 12) -> str:
+    return (f"{name:<{width}} {tally.gold:>5} {tally.predicted:>6} {tally.found:>6} {tally.correct:>8} "
+            f"{tally.precision:>10.3f} {tally.recall:>7.3f} {tally.f1:>6.3f}")
+
+
+@evaluate.command("entities")
+@click.argument("gold_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("stream", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def evaluate_entities(gold_file: Path, stream: Path) -> None:
+    """Run the hand-coded articles of GOLD_FILE (dev_actions.jsonl), taken from STREAM, through
+    the pipeline and print the codebook's distinct-entity precision, recall and F1: PERS/ORG/LOC,
+    then with MISC, per type, and how many found entities are linked; for all the articles, those
+    tuned on and the held-out third."""
+    from processors.codebook import ALL_TYPES, CORE_TYPES, score_entities
+
+    gold, enriched = _gold_through_pipeline(gold_file, stream)
+    predicted = {article_id: record["entities"] for article_id, record in enriched.items()}
+    header = f"{'':<12} {'gold':>5} {'distinct':>6} {'found':>6} {'correct':>8} {'precision':>10} {'recall':>7} {'F1':>6}"
+    for split, articles in _splits(gold):
+        core = score_entities(articles, predicted, CORE_TYPES)
+        every = score_entities(articles, predicted, ALL_TYPES)
+        click.echo(f"{split}: {len(articles)} articles; {core.linked} of {core.overall.found} found "
+                   f"PERS/ORG/LOC entities linked to the registry")
+        click.echo(header)
+        click.echo(_row("PERS/ORG/LOC", core.overall))
+        for etype, tally in every.per_type.items():
+            click.echo(_row(etype, tally))
+        click.echo(_row("all types", every.overall))
+        click.echo()
+
+
+@evaluate.command("actions")
+@click.argument("gold_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("stream", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def evaluate_actions(gold_file: Path, stream: Path) -> None:
+    """Run the hand-coded articles of GOLD_FILE, taken from STREAM, through the pipeline and print
+    the codebook's (actor1, PLOVER, actor2) precision, recall and F1, overall and per category,
+    with (PLOVER, actor1) F1 and event-type recall; for all, tuned and held-out articles."""
+    from processors.codebook import score_actions
+
+    gold, enriched = _gold_through_pipeline(gold_file, stream)
+    predicted = {article_id: record["actions"] for article_id, record in enriched.items()}
+    header = f"{'':<12} {'gold':>5} {'coded':>6} {'found':>6} {'correct':>8} {'precision':>10} {'recall':>7} {'F1':>6}"
+    for split, articles in _splits(gold):
+        scores = score_actions(articles, predicted)
+        click.echo(f"{split}: {len(articles)} articles; (PLOVER, actor1) F1 {scores.actor1.f1:.3f}; "
+                   f"event-type recall {scores.type_recall:.3f}")
+        click.echo(header)
+        click.echo(_row("all", scores.triples))
+        for category, tally in sorted(scores.per_category.items()):
+            click.echo(_row(category, tally))
+        click.echo()
+
+
 @main.command()
 def worker() -> None:
     """Run the Faust worker: the normalize, extract and assemble agents."""
