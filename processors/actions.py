@@ -47,8 +47,6 @@ CHAIR_GAP = 2  # «برئاسة» at most this many words after the trigger
 OBJECT_GAP = 6  # words at most between a verb's subject and its direct object
 CUE_GAP = 4  # «مع وزير خارجية تركيا»: a cue at most this many words before the entity
 PLACE_DISTANCE = 8  # words at most between the trigger and its place
-SECTORS = {"ministry": "GOV", "government": "GOV", "armed_group": "REB", "movement": "REB", "media": "MED",
-           "party": "PTY", "company": "BUS", "organisation": "IGO"}
 
 
 @dataclass(frozen=True)
@@ -191,9 +189,11 @@ class ActionCoder:
         actors = [p for p in placed if _is_actor(p)]
         before = [p for p in actors if p.last < i]
         after = [p for p in actors if p.first > end]
-        chaired = next((p for p in after if any(
+        chairs = [p for p in after if any(
             t.norm in self._chair_cues for t in tokens[end + 1:min(p.first, end + 1 + CHAIR_GAP)])
-            and p.first - end <= CHAIR_GAP + CUE_GAP), None)
+            and p.first - end <= CHAIR_GAP + CUE_GAP]
+        # «برئاسة رئيس مجلس الوزراء محمد الجلالي»: the person who chairs, not the body in his title
+        chaired = next((p for p in chairs if p.entity.type == "PERS"), chairs[0] if chairs else None)
         if chaired is not None:  # «اجتماع برئاسة …»
             actor1 = chaired
         elif after and entry.verb and after[0].first - end <= SUBJECT_GAP:  # verb, then its subject
@@ -262,21 +262,12 @@ class ActionCoder:
 
     @staticmethod
     def _ref(placed: Placed | None) -> ActorRef | None:
+        """The entity in its role, with the actor code extraction gave it (country and role)."""
         if placed is None:
             return None
-        canonical = placed.canonical
-        country = sector = None
-        if canonical is not None:
-            if canonical.kind == "country":
-                country = canonical.country
-            elif canonical.offices:  # a state's office holder, or an organisation's («ARAB_LEAGUE»)
-                office = canonical.offices[0].country
-                state = len(office) == 2
-                country, sector = (office if state else None), ("GOV" if state else "IGO")
-            else:
-                country, sector = canonical.country, SECTORS.get(canonical.kind)
-        return ActorRef(entity_id=placed.entity.entity_id, canonical=placed.entity.canonical,
-                        text=placed.entity.text, country=country, sector=sector)
+        entity = placed.entity
+        return ActorRef(entity_id=entity.entity_id, canonical=entity.canonical, text=entity.text,
+                        country=entity.country, sector=entity.role)
 
 
 def _governed(token) -> bool:

@@ -27,8 +27,8 @@ def proclitic_readings(norm: str) -> list[tuple[str, int]]:
             if rest.startswith(prep) and len(rest) - len(prep) >= MIN_BASE:
                 after = rest[len(prep):]
                 if prep == "ل" and after.startswith("ل"):
-                    after = "ا" + after  # «لل» = «ل» + «ال»
-                readings.append((after, len(conj) + len(prep)))
+                    readings.append(("ا" + after, len(conj) + len(prep)))  # «لل» = «ل» + «ال»
+                readings.append((after, len(conj) + len(prep)))  # «للبنان» = «ل» + «لبنان»
     return readings
 
 
@@ -66,3 +66,12 @@ def original_offset(token_text: str, norm_chars: int) -> int:
     while index < len(token_text) and token_text[index] in _DROPPED:
         index += 1
     return index
+
+
+def word_start(token_text: str, norm: str, reading: str, consumed: int) -> int:
+    """Where ``reading``, one of ``proclitic_readings(norm)``, starts in ``token_text``. After
+    «لل» the article's alef is elided in writing, so no substring names the word alone: the
+    preposition stays with it («للخارجية», never «لخارجية»; but «للبنان» → «لبنان»)."""
+    if consumed and reading == "ا" + norm[consumed:]:
+        consumed -= 1
+    return original_offset(token_text, consumed) if consumed else 0

@@ -1,7 +1,11 @@
-"""Entity extraction: registry matches and the CRF tagger, merged, then linked within the article.
+"""Entity extraction: registry matches, name phrases and the CRF tagger, merged, then linked
+within the article, each entity with its actor code (country and role).
 
-- Registry matches win on boundaries and ids; the tagger adds what the registry lacks,
-  with a provisional id (a hash of its base forms).
+- Registry matches win on boundaries and ids; head-noun phrases («محكمة الجنايات
+  الكويتية», ``processors.phrases``) take the registry names inside them; the tagger adds
+  what both lack, with a provisional id (a hash of its base forms).
+- A nisba that no entity contains («الإيطالي», «السودانية») is a MISC nationality,
+  linked to its country.
 - A title with a nisba or a country («وزير الخارجية الروسي», «وزير خارجية تركيا») becomes
   a mention of the office holder when the article names him.
 - A shorter mention takes the entity of the nearest longer mention of the same type
@@ -16,9 +20,10 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from processors.arabic import PROCLITIC_LETTERS, original_offset
-from processors.gazetteer import Gazetteer
+from processors.arabic import PROCLITIC_LETTERS, original_offset, proclitic_readings, word_start
+from processors.gazetteer import Gazetteer, Match
 from processors.ner import NerTagger, spans_from_iob
+from processors.phrases import PhraseFinder
 from processors.registry import Canonical, Registry
 from schemas import EnrichedArticle, Entity, NormalizedArticle, NormalizedField, Span, Token
 
@@ -39,6 +44,8 @@ class Found:
     forms: tuple[str, ...]
     entity: Canonical | None
     office: tuple[str, str] | None = None  # (office, ISO country) of a title phrase
+    country: str | None = None  # the actor code the text gives, where the registry gives none
+    role: str | None = None
 
 
 class EntityExtractor:
@@ -57,8 +64,9 @@ class EntityExtractor:
                 self._offices.setdefault(words[0], []).append((words, office))
         for candidates in self._offices.values():
             candidates.sort(key=lambda pair: -len(pair[0]))
-        self._nisbas = {match_form(form): iso for iso in registry.nisba_stems
-                        for form in (*registry.nisba_forms(iso, False), *registry.nisba_forms(iso, True))}
+        self._nisbas = {match_form(form): iso for iso in registry.nisba_stems for form in registry.nisba_forms(iso)}
+        self._countries = {entity.country: entity for entity, _ in registry.entries if entity.kind == "country"}
+        self._phrases = PhraseFinder(match_form, self._nisbas, gazetteer.word_counts)
         self._ministry = match_form("وزارة")
         self._ministries = frozenset(match_form(word) for word in registry.ministry_words)
 
@@ -74,11 +82,15 @@ class EntityExtractor:
         for item in sorted(found, key=lambda f: -(f.end - f.start)):  # the longest mention names it
             if item.entity is not None and item.entity.kind == "provisional":
                 surfaces.setdefault(item.entity.entity_id, _text(original, item))
-        entities = [Entity(text=_text(original, item), type=item.type, start=item.start, end=item.end,
-                           field=item.field, entity_id=item.entity.entity_id if item.entity else None,
-                           canonical=(surfaces.get(item.entity.entity_id, item.entity.canonical)
-                                      if item.entity else None))
-                    for item in found]
+        day = article.published[:10] if article.published else None
+        entities = []
+        for item in found:
+            country, role = item.entity.actor_on(day) if item.entity is not None else (None, None)
+            entities.append(Entity(
+                text=_text(original, item), type=item.type, start=item.start, end=item.end, field=item.field,
+                entity_id=item.entity.entity_id if item.entity else None,
+                canonical=surfaces.get(item.entity.entity_id, item.entity.canonical) if item.entity else None,
+                country=country or item.country, role=role or item.role))
         return EnrichedArticle(
             id=article.id,
             article=original,
@@ -92,13 +104,20 @@ class EntityExtractor:
 
     def _field(self, field: str, text: str, normalized: NormalizedField) -> list[Found]:
         tokens = normalized.tokens
-        matches = self._gazetteer.matches(text, tokens)
-        found = [Found(field, m.first, m.last, m.start, m.end, m.entity.type, _forms(tokens, m.first, m.last),
-                       m.entity) for m in matches]
+        matches = [m for m in self._gazetteer.matches(text, tokens) if not self._adjective(tokens, m)]
         taken = [False] * len(tokens)
+        for m in matches:
+            taken[m.first:m.last + 1] = [True] * (m.last - m.first + 1)
+        phrases = self._phrases.find(tokens, {m.first: m for m in matches}, taken)
+        found = self._phrase_entities(field, text, tokens, phrases)
+        inside = [False] * len(tokens)
         for item in found:
-            taken[item.first:item.last + 1] = [True] * (item.last - item.first + 1)
-        for item in [*self._office_phrases(field, text, tokens, taken), *self._bare_ministries(field, tokens, taken)]:
+            inside[item.first:item.last + 1] = [True] * (item.last - item.first + 1)
+        found += [Found(field, m.first, m.last, m.start, m.end, m.entity.type, _forms(tokens, m.first, m.last),
+                        m.entity) for m in matches if not inside[m.first]]
+        taken = [t or i for t, i in zip(taken, inside, strict=True)]
+        for item in [*self._office_phrases(field, text, tokens, taken), *self._bare_ministries(field, tokens, taken),
+                     *self._nationalities(field, text, tokens, taken)]:
             found.append(item)
             taken[item.first:item.last + 1] = [True] * (item.last - item.first + 1)
         registry_tags = self._gazetteer.iob_tags(matches, len(tokens))
@@ -112,6 +131,46 @@ class EntityExtractor:
                 found.append(Found(field, a, b, tokens[a].start, tokens[b].end, span.type, forms,
                                    _provisional(span.type, forms)))
         return sorted(found, key=lambda f: f.start)
+
+    def _adjective(self, tokens: Sequence[Token], match: Match) -> bool:
+        """A country name that is also a feminine nisba, after a definite feminine noun, is the
+        adjective («الحكومة السعودية», «الطائرات السعودية»), not the state («زار الوزير سورية»)."""
+        if match.entity.kind != "country" or match.first != match.last or match.first == 0:
+            return False
+        before = tokens[match.first - 1].norm
+        return (tokens[match.first].norm in self._nisbas and before.startswith("ال") and len(before) > 3
+                and before.endswith(("ه", "ات")))
+
+    def _phrase_entities(self, field: str, text: str, tokens: Sequence[Token], phrases) -> list[Found]:
+        """Head-noun phrases as entities: the registry organisation they name («تنظيم داعش»),
+        else a provisional one, with the role and country the phrase gives."""
+        found = []
+        for phrase in phrases:
+            head = tokens[phrase.first]
+            reading = next(r for r, c in proclitic_readings(head.norm) if c == phrase.consumed)
+            start = head.start + word_start(text[head.start:head.end], head.norm, reading, phrase.consumed)
+            forms = _forms(tokens, phrase.first, phrase.last)
+            entity = phrase.known.entity if phrase.known is not None else _provisional(phrase.type, forms)
+            found.append(Found(field, phrase.first, phrase.last, start, tokens[phrase.last].end, phrase.type, forms,
+                               entity, country=phrase.country, role=phrase.role))
+        return found
+
+    def _nationalities(self, field: str, text: str, tokens: Sequence[Token], taken: list[bool]) -> list[Found]:
+        """A nisba no entity contains («الإيطالي», «والسودانيين») is a MISC nationality of its country."""
+        found = []
+        for i, token in enumerate(tokens):
+            if taken[i]:
+                continue
+            for reading, consumed in proclitic_readings(token.norm):
+                iso = self._nisbas.get(reading)
+                if iso is not None:
+                    country = self._countries.get(iso)
+                    entity = Canonical(f"nationality:{iso.lower()}", "MISC",
+                                       country.canonical if country else iso, "nationality", iso)
+                    start = token.start + word_start(text[token.start:token.end], token.norm, reading, consumed)
+                    found.append(Found(field, i, i, start, token.end, "MISC", (token.base,), entity))
+                    break
+        return found
 
     def _office_phrases(self, field: str, text: str, tokens: Sequence[Token], taken: list[bool]) -> list[Found]:
         """«وزير الخارجية الروسي», «وزير خارجية تركيا», «الوزير الإيراني», «بنظيره التركي»:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from processors.arabic import PROCLITIC_LETTERS, original_offset, proclitic_readings
+from processors.arabic import PROCLITIC_LETTERS, base_form, proclitic_readings, word_start
 from processors.registry import Canonical, Registry
+from processors.terms import DocumentFrequencies
 from schemas import Token
 
 
@@ -21,17 +22,26 @@ class Match:
     entity: Canonical
 
 
+# A word read as proclitics + a name only when the whole word is not this many times commoner:
+# «ولاية» is a word, not «و» + «لاية».
+WHOLE_WORD_RATIO = 10
+
+
 class Gazetteer:
     """Maps sequences of match forms to canonical entities, longest match first."""
 
-    def __init__(self, index: dict[tuple[str, ...], Canonical]) -> None:
+    def __init__(self, index: dict[tuple[str, ...], Canonical], word_counts: Mapping[str, int]) -> None:
         self._index = index
         self._longest = max((len(k) for k in index), default=0)
         self._first_forms = frozenset(key[0] for key in index)
+        self.word_counts = word_counts
 
     @classmethod
-    def from_registry(cls, registry: Registry, match_form: Callable[[str], str]) -> Gazetteer:
-        return cls(registry.names_by_form(match_form))
+    def from_registry(cls, registry: Registry, match_form: Callable[[str], str],
+                      word_counts: Mapping[str, int] | None = None) -> Gazetteer:
+        """``word_counts``: how common each word is (by default the shipped word frequencies)."""
+        return cls(registry.names_by_form(match_form),
+                   DocumentFrequencies.load().counts if word_counts is None else word_counts)
 
     def lookup(self, forms: tuple[str, ...]) -> Canonical | None:
         """The entity named exactly by these match forms, if any."""
@@ -67,13 +77,17 @@ class Gazetteer:
             return None
         rest = [t.norm for t in tokens[i + 1:i + self._longest]]
         for stripped, consumed in proclitic_readings(first):
-            if stripped not in self._first_forms:
+            if stripped not in self._first_forms or consumed and self._whole_word_likelier(first, stripped):
                 continue
             for n in range(len(rest) + 1, 0, -1):
                 entity = self._index.get((stripped, *rest[:n - 1]))
                 if entity is not None:
                     token = tokens[i]
-                    skip = original_offset(text[token.start:token.end], consumed) if consumed else 0
+                    skip = word_start(text[token.start:token.end], first, stripped, consumed)
                     return n, skip, entity
         return None
+
+    def _whole_word_likelier(self, word: str, name: str) -> bool:
+        counts = self.word_counts
+        return counts.get(word, 0) > WHOLE_WORD_RATIO * counts.get(base_form(name), 0)
 

@@ -26,12 +26,26 @@ MINISTRY_NAMES = {"foreign_affairs": "Ministry of Foreign Affairs", "interior": 
                   "energy": "Ministry of Energy"}
 
 
+NISBA_SUFFIXES = ("ي", "ية", "يين", "يون", "يان", "يتين")
+CURATED, GENERATED, DICTIONARY = 0, 1, 2  # the ranks of the registry's sources
+
+
 @dataclass(frozen=True, slots=True)
 class Office:
     office: str
-    country: str
-    start: int | None
-    end: int | None
+    country: str  # ISO 3166 alpha-2, or the organisation of an international office («UN»)
+    start: str | None  # ISO date of the first day held
+    end: str | None  # ISO date of the last day held
+    role: str | None = None  # the codebook role, where the office is not a state's (GOV) or an organisation's (IGO)
+
+    def held_on(self, day: str) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+    @property
+    def actor(self) -> tuple[str | None, str]:
+        """(country, role) of whoever holds it."""
+        state = len(self.country) == 2
+        return (self.country if state else None), self.role or ("GOV" if state else "IGO")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +58,19 @@ class Canonical:
     kind: str = ""
     country: str | None = None
     offices: tuple[Office, ...] = field(default=())
+    role: str | None = None  # the codebook role of an organisation or a state
+
+    def actor_on(self, day: str | None) -> tuple[str | None, str | None]:
+        """(country, role) on a day (ISO date): a person's are those of the office held then (an
+        office is held on the article's date, not forever); out of office, the latest office's
+        country and the entry's own role, if any."""
+        if not self.offices:
+            return self.country, self.role
+        held = [o for o in self.offices if day is not None and o.held_on(day)]
+        if held:
+            return held[-1].actor
+        latest = max(self.offices, key=lambda o: o.end or "9999")
+        return self.country or latest.actor[0], None
 
 
 @dataclass(frozen=True)
@@ -54,9 +81,12 @@ class Registry:
     nisba_stems: dict[str, tuple[str, ...]]  # ISO country code -> stems
     office_words: dict[str, tuple[str, ...]]  # office -> Arabic phrases
     ministry_words: tuple[str, ...]  # «الخارجية», «الداخلية», …
+    ranks: dict[str, int] = field(default_factory=dict)  # entity id -> its source's rank (0 first)
 
     def names_by_form(self, match_form: Callable[[str], str]) -> dict[tuple[str, ...], Canonical]:
-        """Match-form token tuples to entities, ambiguous names left out."""
+        """Match-form token tuples to entities, ambiguous names left out. A name two sources give
+        is the better-ranked source's (``SOURCE_RANKS``): hand-curated entries first, then the
+        countries, their ministries and GeoNames' cities, then the actor dictionary."""
         claims: dict[tuple[str, ...], dict[str, Canonical]] = defaultdict(dict)
         for entity, names in self.entries:
             for name in names:
@@ -65,6 +95,8 @@ class Registry:
                     claims[key][entity.entity_id] = entity
         index = {}
         for key, entities in claims.items():
+            best = min(self.ranks.get(i, 0) for i in entities)  # «غزة»: the curated Gaza Strip, not the city
+            entities = {i: e for i, e in entities.items() if self.ranks.get(i, 0) == best}
             if len(entities) == 1:
                 index[key] = next(iter(entities.values()))
                 continue
@@ -75,9 +107,11 @@ class Registry:
                 index[key] = countries[0]
         return index
 
-    def nisba_forms(self, iso: str, feminine: bool) -> list[str]:
-        suffix = "ية" if feminine else "ي"
-        return [f"{article}{stem}{suffix}" for stem in self.nisba_stems.get(iso, ()) for article in ("ال", "")]
+    def nisba_forms(self, iso: str) -> list[str]:
+        """A country's nisbas, with and without the article: masculine, feminine, and the plurals
+        and duals of people («الروسي», «روسية», «الروسيين», «الروسيون», «الروسيان»)."""
+        return [f"{article}{stem}{suffix}" for stem in self.nisba_stems.get(iso, ()) for article in ("ال", "")
+                for suffix in NISBA_SUFFIXES]
 
 
 def load_registry() -> Registry:
@@ -89,29 +123,44 @@ def load_registry() -> Registry:
     entries: list[tuple[Canonical, tuple[str, ...]]] = []
     countries: dict[str, Canonical] = {}
     for raw in countries_raw:
-        entity = Canonical(raw["id"], "LOC", raw["canonical"], "country", raw["iso"])
+        entity = Canonical(raw["id"], "LOC", raw["canonical"], "country", raw["iso"], role="GOV")
         countries[raw["iso"]] = entity
         entries.append((entity, tuple(raw["names"])))
     for raw in cities_raw + curated["places"]:
         entries.append((Canonical(raw["id"], raw["type"], raw["canonical"], raw["kind"], raw["country"]),
                         tuple(raw["names"])))
     for raw in curated["people"]:
-        offices = tuple(Office(o["office"], o["country"], o["from"], o["to"]) for o in raw["offices"])
+        offices = tuple(Office(o["office"], o["country"], _day(o["from"], "01-01"), _day(o["to"], "12-31"),
+                               o.get("role")) for o in raw["offices"])
         entries.append((Canonical(raw["id"], "PERS", raw["canonical"], "person", None, offices), tuple(raw["names"])))
     for raw in curated["organisations"]:
-        entries.append((Canonical(raw["id"], raw["type"], raw["canonical"], raw["kind"]), tuple(raw["names"])))
+        entries.append((Canonical(raw["id"], raw["type"], raw["canonical"], raw["kind"], raw["country"],
+                                  role=raw["role"]), tuple(raw["names"])))
     stems = {iso: tuple(values) for iso, values in curated["nisba_stems"].items()}
     for ministry, words in curated["ministries"].items():
         for iso, iso_stems in stems.items():
             country = countries[iso]
             entity = Canonical(f"org:ministry-{ministry.replace('_', '-')}-{iso.lower()}", "ORG",
-                               f"{MINISTRY_NAMES[ministry]} of {country.canonical}", "ministry", iso)
+                               f"{MINISTRY_NAMES[ministry]} of {country.canonical}", "ministry", iso, role="GOV")
             names = []
             for word in words:
                 for stem in iso_stems:
                     names += [f"وزارة {word} ال{stem}ية", f"{word} ال{stem}ية"]
             entries.append((entity, tuple(names)))
+    ranks = {entity.entity_id: GENERATED for entity, _ in entries}
+    ranks |= {raw["id"]: CURATED for group in ("places", "people", "organisations") for raw in curated[group]}
+    for raw in orjson.loads(data.joinpath("actors.json").read_bytes()):
+        offices = tuple(Office("", o["country"] or "", o["from"], o["to"], o["role"]) for o in raw.get("offices", ()))
+        kind = "person" if raw["type"] == "PERS" else "organisation"
+        entries.append((Canonical(raw["id"], raw["type"], raw["canonical"], kind, raw["country"], offices, raw["role"]),
+                        tuple(raw["names"])))
+        ranks[raw["id"]] = DICTIONARY
     office_words = {office: tuple(words) for office, words in curated["offices"].items()}
     ministry_words = tuple(word for words in curated["ministries"].values() for word in words)
-    return Registry(tuple(entries), stems, office_words, ministry_words)
+    return Registry(tuple(entries), stems, office_words, ministry_words, ranks)
+
+
+def _day(year: int | None, month_day: str) -> str | None:
+    """A year of the curated registry as the first or last day of it."""
+    return None if year is None else f"{year}-{month_day}"
 

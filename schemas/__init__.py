@@ -4,6 +4,7 @@ from schemas.models import (
     CONTRACTS,
     SCHEMA_VERSION,
     Action,
+    Agent,
     ActorRef,
     Article,
     Contract,
@@ -17,6 +18,7 @@ from schemas.models import (
     Mention,
     NormalizedArticle,
     NormalizedField,
+    Role,
     Span,
     Terms,
     Token,
@@ -25,7 +27,7 @@ from schemas.models import (
 from schemas.jsonschema import json_schema, schema_path
 
 __all__ = [
-    "CONTRACTS", "SCHEMA_VERSION", "Action", "ActorRef", "Article", "Contract", "DateMention", "DeadLetter", "Duplicate",
+    "CONTRACTS", "SCHEMA_VERSION", "Action", "Agent", "ActorRef", "Article", "Contract", "DateMention", "DeadLetter", "Duplicate",
     "EnrichedArticle", "Entity", "Event", "EventEntity", "Mention", "NormalizedArticle",
-    "NormalizedField", "Span", "Terms", "Token", "Trigger", "json_schema", "schema_path",
+    "NormalizedField", "Role", "Span", "Terms", "Token", "Trigger", "json_schema", "schema_path",
 ]

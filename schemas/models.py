@@ -25,6 +25,12 @@ ISO_DATE_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
 NOT_BLANK = r"\S"
 
 EntityType = Literal["PERS", "ORG", "LOC", "MISC"]
+# The codebook's CAMEO-style roles (sectors) of actors.
+Role = Literal[
+    "GOV", "MIL", "COP", "JUD", "LEG", "SPY", "REB", "IMG", "UAF", "OPP", "CVL", "CRM",
+    "MED", "BUS", "HLH", "EDU", "REL", "NGO", "IGO", "REF",
+]
+COUNTRY_PATTERN = r"^[A-Z]{2}$"
 TextField = Literal["title", "body"]
 # The PLOVER event types (Open Event Data Alliance codebook).
 Plover = Literal[
@@ -135,6 +141,8 @@ class NormalizedArticle(Contract):
 
 
 class Entity(Part):
+    """A named entity: ``text`` is ``article.<field>[start:end]``."""
+
     text: str
     type: EntityType
     start: int = Field(ge=0)
@@ -142,6 +150,23 @@ class Entity(Part):
     field: TextField
     entity_id: str | None
     canonical: str | None
+    country: str | None = Field(default=None, pattern=COUNTRY_PATTERN,
+                                description="ISO 3166 alpha-2 of the state it belongs to or acts for.")
+    role: Role | None = Field(default=None, description="Its role as an actor on the article's date; places other "
+                                                         "than states and capitals have none.")
+
+
+class Agent(Part):
+    """A generic actor phrase («قوات الأمن», «مسلحون مجهولون», «المتظاهرين»): not a named
+    entity, but an actor of events. ``text`` is ``article.<field>[start:end]``."""
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    field: TextField
+    role: Role
+    country: str | None = Field(default=None, pattern=COUNTRY_PATTERN,
+                                description="From a nisba («القوات السعودية») when the phrase has one.")
 
 
 class ActorRef(Part):
@@ -150,7 +175,7 @@ class ActorRef(Part):
     entity_id: str | None
     canonical: str | None
     text: str
-    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$", description="ISO 3166 country, from the registry, titles and nisbas.")
+    country: str | None = Field(default=None, pattern=COUNTRY_PATTERN, description="ISO 3166 country, from the registry, titles and nisbas.")
     sector: str | None = Field(default=None, pattern=r"^[A-Z]{3}$", description="CAMEO sector: GOV, MIL, REB, IGO, MED, PTY, BUS.")
 
 
@@ -183,15 +208,19 @@ class Terms(Part):
 
 
 class EnrichedArticle(Contract):
-    """An article with its entities and coded actions, on ``articles.enriched``."""
+    """An article with its entities, agents and coded actions, on ``articles.enriched``.
+
+    Version 2 added each entity's ``country`` and ``role``, and ``agents``."""
 
     schema_name = "enriched_article"
 
+    schema_version: Literal[2] = 2
     id: str
     article: Article
     language: str
     published: str | None = Field(pattern=ISO_DATETIME_PATTERN)
     entities: list[Entity]
+    agents: list[Agent] = Field(default_factory=list)
     actions: list[Action]
     duplicate_of: str | None = Field(default=None, description="The first article of the story this one copies.")
     similarity: float | None = Field(default=None, ge=0, le=1, description="Estimated Jaccard similarity to duplicate_of.")

@@ -1,0 +1,178 @@
+"""Organisation and place names built the Arabic way: a head noun, an iḍāfa chain, a nisba.
+
+«محكمة الجنايات الكويتية», «الإدارة العامة للمؤسسات الإصلاحية», «الجيش الإسرائيلي»,
+«شرطة منطقة جازان», «ولاية نهر النيل»: most such names are a head noun from a short list
+(``data/phrases.json``), then definite nouns, names the registry knows, a nisba, a purpose
+(«للأنباء», «لحقوق الإنسان») or a number. A definite head («الجيش») makes a name only with
+a nisba, an institutional adjective («العليا», «المسلحة») or a known name after it, so
+that «الجيش» alone or «الحكومة الجديدة» is not one.
+
+The phrase gives the entity its type, its codebook role (from the head, or a word of the
+chain: «مجلس النواب» is LEG, «وكالة الأنباء» MED) and its country (from the nisba or a
+place in the chain). The finder only reads tokens; the extractor decides what wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+import orjson
+
+from processors.arabic import proclitic_readings
+from processors.gazetteer import Match
+from schemas import Token
+
+COORDINATION = "و"
+# An indefinite word closes a phrase on its own («حركة حزم», «منطقة عسير») only when it is
+# rarer than this (documents in a million, from the shipped word frequencies): «حزب كبير» is
+# no name.
+NAME_LIKE_MAX = 15_000
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """Tokens ``[first, last]`` name an organisation or a place; ``consumed`` match-form
+    characters of proclitics come before the head in the first token."""
+
+    first: int
+    last: int
+    consumed: int
+    type: str
+    role: str | None
+    country: str | None
+    known: Match | None  # a registry organisation the chain names («تنظيم داعش»)
+
+
+@dataclass(frozen=True, slots=True)
+class _Head:
+    type: str
+    role: str | None
+    generic: bool
+    setting: bool  # «مدينة», «محافظة»: a place noun that only sets a name in context
+
+
+class PhraseFinder:
+    """Finds head-noun phrases over a field's normalized tokens."""
+
+    def __init__(self, match_form: Callable[[str], str], nisbas: Mapping[str, str],
+                 word_counts: Mapping[str, int]) -> None:
+        raw = orjson.loads(resources.files("processors").joinpath("data/phrases.json").read_bytes())
+
+        def forms(words) -> frozenset[str]:
+            return frozenset(match_form(word) for word in words)
+
+        generic = forms(raw["generic_heads"])
+        settings = forms(raw["place_settings"])
+        self._heads: dict[str, _Head] = {}
+        for role, words in raw["organisation_heads"].items():
+            for word in forms(words):
+                self._heads.setdefault(word, _Head("ORG", role, word in generic, False))
+        for word in forms(raw["place_heads"]):
+            self._heads.setdefault(word, _Head("LOC", None, False, word in settings))
+        self._adjectives = forms(raw["adjectives"])
+        self._purposes = forms(raw["purposes"])
+        self._stop = forms(raw["stop"])
+        self._institutions = {word: role for role, words in raw["institutions"].items() for word in forms(words)}
+        self._roles = [(role, forms(words)) for role, words in raw["roles_by_word"].items()]
+        self._nisbas = nisbas
+        self._word_counts = word_counts
+
+    def find(self, tokens: Sequence[Token], known: Mapping[int, Match], taken: Sequence[bool]) -> list[Phrase]:
+        """Non-overlapping phrases, left to right, over tokens not ``taken``; ``known``: the
+        registry matches by their first token."""
+        phrases = []
+        i = 0
+        while i < len(tokens):
+            phrase = None if taken[i] else self._phrase_at(tokens, i, known)
+            if phrase is None:
+                i += 1
+                continue
+            phrases.append(phrase)
+            i = phrase.last + 1
+        return phrases
+
+    def head(self, token: Token) -> tuple[_Head, bool, int] | None:
+        """The head noun a token is (with its article and proclitics), as ``(head, definite,
+        proclitic characters)``."""
+        for form, consumed in proclitic_readings(token.norm):
+            definite = form.startswith("ال") and len(form) > 4
+            head = self._heads.get(form[2:] if definite else form)
+            if head is not None:
+                return head, definite, consumed
+        return None
+
+    def _phrase_at(self, tokens: Sequence[Token], i: int, known: Mapping[int, Match]) -> Phrase | None:
+        found = self.head(tokens[i])
+        if found is None:
+            role = self._institutions.get(tokens[i].norm)
+            return None if role is None else Phrase(i, i, 0, "ORG", role, None, None)
+        head, definite, consumed = found
+        country = organisation = None
+        strong = False  # a nisba, an institutional adjective, a known name or another head follows
+        role = head.role
+        last = i
+        j = i + 1
+        while j < len(tokens):
+            token = tokens[j]
+            match = known.get(j)
+            if match is not None and token.norm[:1] != COORDINATION:
+                entity = match.entity
+                if entity.type == "PERS" and (j > i + 1 or head.setting):
+                    break  # a person names a place or body only right after its head («قاعدة الملك خالد»)
+                country = country or entity.country
+                if entity.type == "ORG" and organisation is None:
+                    organisation = match
+                strong, last, j = True, match.last, match.last + 1
+                continue
+            norm = token.norm
+            if norm in self._stop or not any(c.isalpha() for c in norm):
+                if norm.isdigit() and head.type == "ORG" and head.role == "MIL":
+                    strong, last, j = True, j, j + 1  # «الفرقة 30», «اللواء 35 مدرع»
+                    continue
+                break
+            nisba = self._nisbas.get(norm)
+            if nisba is not None:
+                country = country or nisba
+                strong, last, j = True, j, j + 1
+                continue
+            if norm in self._adjectives or self.head(token) is not None and norm.startswith("ال"):
+                strong, last, j = True, j, j + 1
+                continue
+            if j > i + 1 and norm in self._purposes:
+                last, j = j, j + 1
+                continue
+            if norm.startswith("ال") and len(norm) > 3 and (not definite or last > i):
+                last, j = j, j + 1
+                continue
+            if (norm[:1] == COORDINATION and norm[1:3] == "ال" and last > i and j + 1 <= len(tokens)
+                    and self.head(token) is None and norm[1:] not in self._nisbas):
+                last, j = j, j + 1  # «إدارة الهجرة والجوازات»
+                continue
+            if not definite and not norm.startswith(("ال", COORDINATION)) and j == last + 1:
+                if self._continues(tokens, j + 1, known):
+                    strong = strong or (j == i + 1 and head.type == "ORG")
+                    last, j = j, j + 1  # «حزب نداء تونس», «ولاية نهر النيل»
+                    continue
+                if j == i + 1 and self._word_counts.get(norm, 0) < NAME_LIKE_MAX:
+                    strong, last = True, j  # «حركة حزم», «وكالة تسنيم»
+            break
+        if last == i or (head.generic or definite) and not strong:
+            return None
+        if head.setting and i + 1 in known and known[i + 1].last == last:
+            return None  # «مدينة جدة»: the registry's city, not a phrase around it
+        words = {t.norm for t in tokens[i + 1:last + 1]}
+        for word_role, role_words in self._roles:
+            if head.type == "ORG" and words & role_words:
+                role = word_role
+                break
+        return Phrase(i, last, consumed, head.type, role if head.type == "ORG" else None, country, organisation)
+
+    def _continues(self, tokens: Sequence[Token], j: int, known: Mapping[int, Match]) -> bool:
+        """An indefinite noun is in the chain when a definite word, a known name or a nisba follows it."""
+        if j >= len(tokens):
+            return False
+        norm = tokens[j].norm
+        return (j in known or norm in self._nisbas
+                or (norm.startswith("ال") and len(norm) > 3 and norm not in self._stop))
