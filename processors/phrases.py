@@ -22,6 +22,7 @@ import orjson
 
 from processors.arabic import proclitic_readings
 from processors.gazetteer import Match
+from processors.ner import PERSON_TRIGGERS
 from schemas import Token
 
 COORDINATION = "و"
@@ -29,6 +30,7 @@ COORDINATION = "و"
 # rarer than this (documents in a million, from the shipped word frequencies): «حزب كبير» is
 # no name.
 NAME_LIKE_MAX = 15_000
+ADJECTIVE_ENDINGS = ("ي", "يا", "ين", "ون")  # «صندوق استثماري», «تنظيم إرهابي»: no names
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +51,10 @@ class Phrase:
 class _Head:
     type: str
     role: str | None
-    generic: bool
+    generic: bool  # «قوات»: a name only with a nisba, a known name, another head or an adjective
     setting: bool  # «مدينة», «محافظة»: a place noun that only sets a name in context
+    described: bool  # «الشركة الروسية»: with the article and a nisba alone, a description
+    named_after_people: bool  # «مركز الملك سلمان», «جامعة الملك سعود»
 
 
 class PhraseFinder:
@@ -63,17 +67,17 @@ class PhraseFinder:
         def forms(words) -> frozenset[str]:
             return frozenset(match_form(word) for word in words)
 
-        generic = forms(raw["generic_heads"])
-        settings = forms(raw["place_settings"])
+        generic, settings = forms(raw["generic_heads"]), forms(raw["place_settings"])
+        described, after_people = forms(raw["described_heads"]), forms(raw["named_after_people"])
         self._heads: dict[str, _Head] = {}
-        for role, words in raw["organisation_heads"].items():
+        for entity_type, role, words in [*(("ORG", role, words) for role, words in raw["organisation_heads"].items()),
+                                         ("LOC", None, raw["place_heads"])]:
             for word in forms(words):
-                self._heads.setdefault(word, _Head("ORG", role, word in generic, False))
-        for word in forms(raw["place_heads"]):
-            self._heads.setdefault(word, _Head("LOC", None, False, word in settings))
+                self._heads.setdefault(word, _Head(entity_type, role, word in generic, word in settings,
+                                                   word in described, word in after_people))
         self._adjectives = forms(raw["adjectives"])
         self._purposes = forms(raw["purposes"])
-        self._stop = forms(raw["stop"])
+        self._stop = forms(raw["stop"]) | PERSON_TRIGGERS  # a title starts a person's name, not a chain word
         self._institutions = {word: role for role, words in raw["institutions"].items() for word in forms(words)}
         self._roles = [(role, forms(words)) for role, words in raw["roles_by_word"].items()]
         self._nisbas = nisbas
@@ -119,8 +123,8 @@ class PhraseFinder:
             match = known.get(j)
             if match is not None and token.norm[:1] != COORDINATION:
                 entity = match.entity
-                if entity.type == "PERS" and (j > i + 1 or head.setting):
-                    break  # a person names a place or body only right after its head («قاعدة الملك خالد»)
+                if definite or entity.type == "PERS" and (j > i + 1 or not head.named_after_people):
+                    break  # no idafa after a definite head; a person only right after «مركز», «قاعدة» …
                 country = country or entity.country
                 if entity.type == "ORG" and organisation is None:
                     organisation = match
@@ -135,7 +139,8 @@ class PhraseFinder:
             nisba = self._nisbas.get(norm)
             if nisba is not None:
                 country = country or nisba
-                strong, last, j = True, j, j + 1
+                strong = strong or not (definite and head.described)
+                last, j = j, j + 1
                 continue
             if norm in self._adjectives or self.head(token) is not None and norm.startswith("ال"):
                 strong, last, j = True, j, j + 1
@@ -150,12 +155,14 @@ class PhraseFinder:
                     and self.head(token) is None and norm[1:] not in self._nisbas):
                 last, j = j, j + 1  # «إدارة الهجرة والجوازات»
                 continue
-            if not definite and not norm.startswith(("ال", COORDINATION)) and j == last + 1:
+            if (not definite and not norm.startswith(("ال", COORDINATION)) and j == last + 1
+                    and not self._preposition(norm)):
                 if self._continues(tokens, j + 1, known):
                     strong = strong or (j == i + 1 and head.type == "ORG")
                     last, j = j, j + 1  # «حزب نداء تونس», «ولاية نهر النيل»
                     continue
-                if j == i + 1 and self._word_counts.get(norm, 0) < NAME_LIKE_MAX:
+                if (j == i + 1 and self._word_counts.get(norm, 0) < NAME_LIKE_MAX
+                        and not norm.endswith(ADJECTIVE_ENDINGS)):
                     strong, last = True, j  # «حركة حزم», «وكالة تسنيم»
             break
         if last == i or (head.generic or definite) and not strong:
@@ -168,6 +175,11 @@ class PhraseFinder:
                 role = word_role
                 break
         return Phrase(i, last, consumed, head.type, role if head.type == "ORG" else None, country, organisation)
+
+    def _preposition(self, norm: str) -> bool:
+        """«لتبادل», «بعدد»: «ل» or «ب» on a commoner word, not a name («لحج»)."""
+        counts = self._word_counts
+        return norm[:1] in "لب" and counts.get(norm[1:], 0) > counts.get(norm, 0)
 
     def _continues(self, tokens: Sequence[Token], j: int, known: Mapping[int, Match]) -> bool:
         """An indefinite noun is in the chain when a definite word, a known name or a nisba follows it."""

@@ -11,7 +11,9 @@ not fire on common words, so a name is dropped when the ANERcorp training file u
 often as an ordinary word than as a place («امان»; for a city of 100,000 or more, five times
 at least and twice as often), when it is one of a few words too common to be a place, or when, as one
 word, its wordfreq Zipf frequency (all spellings of its normalized form) reaches the
-threshold of the city's size: big cities keep «الرياض» and «غزة», a village loses «النصر».
+threshold of the city's size, lower outside the Arab world, unless ANERcorp tags it as a
+place: big cities keep «الرياض» and «غزة», a village loses «النصر», Nigeria's Minna «منا»;
+and a bare name beside the same name with the article is dropped when it is a word («رقة»).
 A city under 10,000 people also needs a name of four letters. A city under 100,000 leaves
 a name that the curated files give to a country, person, organisation or region elsewhere
 to it («لبنان» of Lebanon, Pennsylvania). A name shared by several cities goes only to the
@@ -44,10 +46,14 @@ COMMON_WORDS = {"امان", "مدينه", "عاصمه", "الخبر", "قوم", 
 EXTRA_NAMES = {379252: ["الخرطوم"]}
 NORMALIZE = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه"})
 DIACRITICS = re.compile(r"[\u064B-\u0652]")
-# (smallest population, Zipf frequency from which a one-word name is a common word)
-COMMON_ZIPF = ((100_000, 5.3), (10_000, 4.5), (0, 3.5))
+# (smallest population, Zipf frequency from which a one-word name is a common word), for the Arab
+# world and for elsewhere, where a town's Arabic name is a transliteration that a word may share
+# («منا», Minna; «جنة», Djenné). A name that ANERcorp tags as a place at least once is exempt.
+COMMON_ZIPF = ((1_000_000, math.inf), (100_000, 4.8), (10_000, 3.8), (0, 3.5))
+FOREIGN_COMMON_ZIPF = ((1_000_000, 5.3), (0, 3.5))
 SMALL_TOWN, LARGE_CITY, LARGER = 10_000, 100_000, 10
 ARAB_WORLD = set("DZ BH KM DJ EG IQ JO KW LB LY MR MA OM PS QA SA SO SD SY TN AE YE".split())
+ARABIC_NAMED = ARAB_WORLD | {"IL", "EH"}  # towns whose Arabic names are their own, not transliterations
 
 
 def norm(text: str) -> str:
@@ -84,7 +90,7 @@ def curated_names(data: Path) -> dict[str, set[str | None]]:
 
 
 def drop_reason(name: str, city: dict, as_place: Counter, as_word: Counter, zipf: Counter,
-                owners: dict[str, set[str | None]]) -> str | None:
+                owners: dict[str, set[str | None]], articled: set[str]) -> str | None:
     key, population = norm(name), city["population"]
     if FOREIGN_SPELLING.search(name):
         return "foreign spelling"
@@ -93,9 +99,12 @@ def drop_reason(name: str, city: dict, as_place: Counter, as_word: Counter, zipf
                                                   and as_word[key] > 2 * as_place[key])
     if evidence or key in COMMON_WORDS:
         return "ANERcorp word"
-    threshold = next(zipf_min for floor, zipf_min in COMMON_ZIPF if population >= floor)
-    if " " not in key and zipf[key] >= threshold:
+    thresholds = COMMON_ZIPF if city["countrycode"] in ARABIC_NAMED else FOREIGN_COMMON_ZIPF
+    threshold = next(zipf_min for floor, zipf_min in thresholds if population >= floor)
+    if " " not in key and zipf[key] >= threshold and not as_place[key]:
         return "common word"
+    if not key.startswith("ال") and f"ال{key}" in articled and zipf[key] >= FOREIGN_COMMON_ZIPF[-1][1]:
+        return "bare form of an articled name"  # «رقة» beside «الرقة»: the bare word is another word
     if population < SMALL_TOWN and len(key.replace(" ", "")) < 4:
         return "short name of a small town"
     if population < LARGE_CITY and owners.get(key, {city["countrycode"]}) != {city["countrycode"]}:
@@ -122,9 +131,11 @@ def main() -> None:
     names_of, claims = {}, defaultdict(list)
     for city in cities:
         names = []
-        for name in sorted({" ".join(n.split()) for n in [*city["alternatenames"], *EXTRA_NAMES.get(city["geonameid"], ())]
-                            if ARABIC_ONLY.match(n) and len(norm(n).replace(" ", "")) >= 3}):
-            reason = drop_reason(name, city, as_place, as_word, zipf, owners)
+        candidates = sorted({" ".join(n.split()) for n in [*city["alternatenames"], *EXTRA_NAMES.get(city["geonameid"], ())]
+                             if ARABIC_ONLY.match(n) and len(norm(n).replace(" ", "")) >= 3})
+        articled = {norm(n) for n in candidates if norm(n).startswith("ال")}
+        for name in candidates:
+            reason = drop_reason(name, city, as_place, as_word, zipf, owners, articled)
             if reason:
                 dropped[reason].append((name, city["name"]))
             else:
