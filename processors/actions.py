@@ -79,8 +79,8 @@ class ActionCoder:
             nouns = [form for noun in item.get("nouns", ()) for form in (noun, noun + "ا", noun + "ًا")]
             verbs = [*item.get("forms", ())]
             for verb in item.get("verbs", ()):
-                past, present = verb.split("|")
-                verbs += [past + s for s in PAST_SUFFIXES] + [p + present + s for p, s in PRESENT_FORMS]
+                past, present, tail = _verb_parts(verb)
+                verbs += [past + s + tail for s in PAST_SUFFIXES] + [p + present + s + tail for p, s in PRESENT_FORMS]
             for forms, verb in ((nouns, False), (verbs, True)):
                 for form in forms:
                     words = tuple(match_form(form).split())
@@ -94,8 +94,8 @@ class ActionCoder:
                 self._openers.setdefault(proclitic + words[0], [])
                 if (words[0], len(proclitic)) not in self._openers[proclitic + words[0]]:
                     self._openers[proclitic + words[0]].append((words[0], len(proclitic)))
-        self._futures = frozenset("س" + match_form(p + present.split("|")[1] + s)
-                                  for item in raw["triggers"] for present in item.get("verbs", ())
+        self._futures = frozenset("س" + match_form(p + _verb_parts(verb)[1] + s)
+                                  for item in raw["triggers"] for verb in item.get("verbs", ())
                                   for p, s in PRESENT_FORMS)
         blocked = raw["not_happened"]
         self._not_happened = frozenset(match_form(w) for words in blocked.values() for w in words)
@@ -268,6 +268,14 @@ class ActionCoder:
         entity = placed.entity
         return ActorRef(entity_id=entity.entity_id, canonical=entity.canonical, text=entity.text,
                         country=entity.country, sector=entity.role)
+
+
+def _verb_parts(verb: str) -> tuple[str, str, str]:
+    """``"أطلق|طلق النار على"`` -> past «أطلق», present stem «طلق» and the words that follow
+    either form (« النار على»): the first word inflects, the rest of a phrase stays."""
+    past, present = verb.split("|")
+    stem, space, rest = present.partition(" ")
+    return past, stem, space + rest
 
 
 def _governed(token) -> bool:
