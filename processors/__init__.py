@@ -6,6 +6,7 @@ in-memory index derived from them.
 """
 
 from processors.actions import ActionCoder
+from processors.agents import AgentFinder
 from processors.assemble import EventAssembler, event_id_for
 from processors.dedup import Deduplicator, Verdict
 from processors.errors import Rejected
@@ -15,5 +16,5 @@ from processors import ner
 from processors.normalize import Normalizer
 from processors.window import WindowState
 
-__all__ = ["ActionCoder", "Deduplicator", "EntityExtractor", "EventAssembler", "Gazetteer", "Normalizer", "Rejected", "Verdict",
+__all__ = ["ActionCoder", "AgentFinder", "Deduplicator", "EntityExtractor", "EventAssembler", "Gazetteer", "Normalizer", "Rejected", "Verdict",
            "WindowState", "event_id_for", "ner"]

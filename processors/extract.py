@@ -6,6 +6,8 @@ within the article, each entity with its actor code (country and role).
   what both lack, with a provisional id (a hash of its base forms).
 - A nisba that no entity contains («الإيطالي», «السودانية») is a MISC nationality,
   linked to its country.
+- An organisation of a state's kind whose words name no country («مجلس الوزراء») takes
+  the country of the article around it (``processors.context``).
 - A title with a nisba or a country («وزير الخارجية الروسي», «وزير خارجية تركيا») becomes
   a mention of the office holder when the article names him.
 - A shorter mention takes the entity of the nearest longer mention of the same type
@@ -21,7 +23,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from processors.arabic import PROCLITIC_LETTERS, original_offset, proclitic_readings, word_start
+from processors.context import ArticleCountries
 from processors.gazetteer import Gazetteer, Match
+from processors.names import NameChains
 from processors.ner import NerTagger, spans_from_iob
 from processors.phrases import PhraseFinder
 from processors.registry import Canonical, Registry
@@ -64,9 +68,10 @@ class EntityExtractor:
                 self._offices.setdefault(words[0], []).append((words, office))
         for candidates in self._offices.values():
             candidates.sort(key=lambda pair: -len(pair[0]))
-        self._nisbas = {match_form(form): iso for iso in registry.nisba_stems for form in registry.nisba_forms(iso)}
+        self._nisbas = registry.nisbas_by_form(match_form)
         self._countries = {entity.country: entity for entity, _ in registry.entries if entity.kind == "country"}
         self._phrases = PhraseFinder(match_form, self._nisbas, gazetteer.word_counts)
+        self._names = NameChains(gazetteer.word_counts)
         self._ministry = match_form("وزارة")
         self._ministries = frozenset(match_form(word) for word in registry.ministry_words)
 
@@ -91,6 +96,10 @@ class EntityExtractor:
                 entity_id=item.entity.entity_id if item.entity else None,
                 canonical=surfaces.get(item.entity.entity_id, item.entity.canonical) if item.entity else None,
                 country=country or item.country, role=role or item.role))
+        context = ArticleCountries(entities)
+        entities = [e if e.country or e.type != "ORG" else
+                    e.model_copy(update={"country": context.country_at(e.field, e.start, e.role)})
+                    for e in entities]
         return EnrichedArticle(
             id=article.id,
             article=original,
@@ -116,10 +125,24 @@ class EntityExtractor:
         found += [Found(field, m.first, m.last, m.start, m.end, m.entity.type, _forms(tokens, m.first, m.last),
                         m.entity) for m in matches if not inside[m.first]]
         taken = [t or i for t, i in zip(taken, inside, strict=True)]
-        for item in [*self._office_phrases(field, text, tokens, taken), *self._bare_ministries(field, tokens, taken),
-                     *self._nationalities(field, text, tokens, taken)]:
+        offices = self._office_phrases(field, text, tokens, taken)
+        untitled = list(taken)  # a title's nisba is a nationality too, unless the title names its holder
+        for item in [*offices, *self._bare_ministries(field, tokens, taken)]:
             found.append(item)
             taken[item.first:item.last + 1] = [True] * (item.last - item.first + 1)
+            if item.office is None:
+                untitled[item.first:item.last + 1] = [True] * (item.last - item.first + 1)
+        for item in self._nationalities(field, text, tokens, untitled):
+            found.append(item)
+            taken[item.first] = True
+        for chain in self._names.find(text, tokens, taken):
+            head = tokens[chain.first]
+            reading = next(r for r, c in proclitic_readings(head.norm) if c == chain.consumed)
+            forms = _forms(tokens, chain.first, chain.last)
+            found.append(Found(field, chain.first, chain.last,
+                               head.start + word_start(text[head.start:head.end], head.norm, reading, chain.consumed),
+                               tokens[chain.last].end, "PERS", forms, _provisional("PERS", forms)))
+            taken[chain.first:chain.last + 1] = [True] * (chain.last - chain.first + 1)
         registry_tags = self._gazetteer.iob_tags(matches, len(tokens))
         for first, last in _sentence_ranges(tokens, normalized.sentences):
             labels = self._tagger.tag(tokens[first:last], registry_tags[first:last])
@@ -214,17 +237,19 @@ class EntityExtractor:
 
 
 def _link_offices(found: list[Found]) -> list[Found]:
-    """A title phrase becomes a mention of the holder the article names; otherwise it is dropped."""
+    """A title phrase becomes a mention of the holder the article names, and its nisba no
+    nationality of its own; otherwise the title is dropped and the nisba stays («الروسي»)."""
     people = [f.entity for f in found if f.entity is not None and f.entity.kind == "person"]
-    linked = []
+    linked, titled = [], set()
     for item in found:
         if item.office is not None:
             holder = _holder(people, *item.office)
             if holder is None:
                 continue
             item = replace(item, entity=holder)
+            titled.add((item.field, item.last))
         linked.append(item)
-    return linked
+    return [item for item in linked if item.type != "MISC" or (item.field, item.first) not in titled]
 
 
 def _holder(people: list[Canonical], office: str, country: str) -> Canonical | None:

@@ -115,12 +115,16 @@ class PhraseFinder:
         head, definite, consumed = found
         country = organisation = None
         strong = False  # a nisba, an institutional adjective, a known name or another head follows
+        qualified = False  # a nisba came: the idafa is over
         role = head.role
         last = i
         j = i + 1
         while j < len(tokens):
             token = tokens[j]
             match = known.get(j)
+            # a generic head is a name only when what makes it one follows it directly:
+            # «القوات المسلحة», not «لقوة السيادة الوطنية»
+            counts = j == i + 1 or not head.generic
             if match is not None and token.norm[:1] != COORDINATION:
                 entity = match.entity
                 if definite or entity.type == "PERS" and (j > i + 1 or not head.named_after_people):
@@ -128,32 +132,32 @@ class PhraseFinder:
                 country = country or entity.country
                 if entity.type == "ORG" and organisation is None:
                     organisation = match
-                strong, last, j = True, match.last, match.last + 1
+                strong, last, j = strong or counts, match.last, match.last + 1
                 continue
             norm = token.norm
             if norm in self._stop or not any(c.isalpha() for c in norm):
                 if norm.isdigit() and head.type == "ORG" and head.role == "MIL":
-                    strong, last, j = True, j, j + 1  # «الفرقة 30», «اللواء 35 مدرع»
+                    strong, last, j = strong or counts, j, j + 1  # «الفرقة 30», «اللواء 35 مدرع»
                     continue
                 break
             nisba = self._nisbas.get(norm)
             if nisba is not None:
-                country = country or nisba
-                strong = strong or not (definite and head.described)
+                country, qualified = country or nisba, True
+                strong = strong or counts and not (definite and head.described)
                 last, j = j, j + 1
                 continue
             if norm in self._adjectives or self.head(token) is not None and norm.startswith("ال"):
-                strong, last, j = True, j, j + 1
+                strong, last, j = strong or counts, j, j + 1
                 continue
             if j > i + 1 and norm in self._purposes:
                 last, j = j, j + 1
                 continue
-            if norm.startswith("ال") and len(norm) > 3 and (not definite or last > i):
-                last, j = j, j + 1
+            if norm.startswith("ال") and len(norm) > 3 and (not definite or last > i) and not qualified:
+                last, j = j, j + 1  # an idafa noun; after a nisba only adjectives («الحكومة اللبنانية الغارة»)
                 continue
-            if (norm[:1] == COORDINATION and norm[1:3] == "ال" and last > i and j + 1 <= len(tokens)
-                    and self.head(token) is None and norm[1:] not in self._nisbas):
-                last, j = j, j + 1  # «إدارة الهجرة والجوازات»
+            if (norm[:1] == COORDINATION and norm[1:3] == "ال" and last == j - 1 > i and self.head(token) is None
+                    and norm[1:] not in self._nisbas and self._plain_noun(tokens[j - 1].norm)):
+                last, j = j, j + 1  # «إدارة الهجرة والجوازات», not «القوات السعودية والنازحين»
                 continue
             if (not definite and not norm.startswith(("ال", COORDINATION)) and j == last + 1
                     and not self._preposition(norm)):
@@ -175,6 +179,10 @@ class PhraseFinder:
                 role = word_role
                 break
         return Phrase(i, last, consumed, head.type, role if head.type == "ORG" else None, country, organisation)
+
+    def _plain_noun(self, norm: str) -> bool:
+        """A definite noun of an idafa chain, which a coordinated noun may join; not a nisba or adjective."""
+        return norm.startswith("ال") and norm not in self._nisbas and norm not in self._adjectives
 
     def _preposition(self, norm: str) -> bool:
         """«لتبادل», «بعدد»: «ل» or «ب» on a commoner word, not a name («لحج»)."""

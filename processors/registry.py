@@ -107,6 +107,10 @@ class Registry:
                 index[key] = countries[0]
         return index
 
+    def nisbas_by_form(self, match_form: Callable[[str], str]) -> dict[str, str]:
+        """The match form of every nisba to its country's ISO code."""
+        return {match_form(form): iso for iso in self.nisba_stems for form in self.nisba_forms(iso)}
+
     def nisba_forms(self, iso: str) -> list[str]:
         """A country's nisbas, with and without the article: masculine, feminine, and the plurals
         and duals of people («الروسي», «روسية», «الروسيين», «الروسيون», «الروسيان»)."""

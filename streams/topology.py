@@ -24,7 +24,7 @@ from typing import Any
 
 import orjson
 
-from processors import ActionCoder, Deduplicator, EntityExtractor, EventAssembler, Gazetteer, Normalizer, WindowState
+from processors import ActionCoder, AgentFinder, Deduplicator, EntityExtractor, EventAssembler, Gazetteer, Normalizer, WindowState
 from processors.camel_ner import CamelBertTagger
 from processors.errors import BackendUnavailable
 from processors.ner import NerTagger
@@ -97,7 +97,7 @@ def entity_tagger(settings: Settings) -> NerTagger | CamelBertTagger:
 
 
 def build_stages(settings: Settings) -> tuple[Stage, ...]:
-    """raw → normalize → dedup → extract (entities, actions, terms) → assemble → events, mentions;
+    """raw → normalize → dedup → extract (entities, agents, actions, terms) → assemble → events, mentions;
     exact copies skip extract."""
     boilerplate = orjson.loads(Path(settings.boilerplate_file).read_bytes()) if settings.boilerplate_file else None
     normalizer = Normalizer(boilerplate)
@@ -106,6 +106,7 @@ def build_stages(settings: Settings) -> tuple[Stage, ...]:
     registry = load_registry()
     extractor = EntityExtractor(registry, Gazetteer.from_registry(registry, normalizer.match_form),
                                 entity_tagger(settings), normalizer.match_form)
+    agents = AgentFinder(normalizer.match_form, registry.nisbas_by_form(normalizer.match_form))
     coder = ActionCoder(registry, normalizer.match_form)
     weigher = TermWeigher(DocumentFrequencies.load(Path(settings.idf_file) if settings.idf_file else None))
     assembler = EventAssembler(threshold=settings.event_threshold, window=timedelta(hours=settings.event_window_h))
@@ -125,7 +126,7 @@ def build_stages(settings: Settings) -> tuple[Stage, ...]:
 
     def extract(article: NormalizedArticle, _state: Any) -> list[Output]:
         enriched = extractor(article)
-        for component in (coder, weigher):
+        for component in (agents, coder, weigher):
             enriched = component(article, enriched)
         return [Output("enriched", article.id, enriched)]
 

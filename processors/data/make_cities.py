@@ -14,7 +14,8 @@ word, its wordfreq Zipf frequency (all spellings of its normalized form) reaches
 threshold of the city's size, lower outside the Arab world, unless ANERcorp tags it as a
 place: big cities keep «الرياض» and «غزة», a village loses «النصر», Nigeria's Minna «منا»;
 and a bare name beside the same name with the article is dropped when it is a word («رقة»).
-A city under 10,000 people also needs a name of four letters. A city under 100,000 leaves
+A city under 10,000 people also needs a name of four letters, and one under 15,000
+outside the Arab world a name of six. A city under 100,000 leaves
 a name that the curated files give to a country, person, organisation or region elsewhere
 to it («لبنان» of Lebanon, Pennsylvania). A name shared by several cities goes only to the
 largest when it has ten times the people of the next, else only to those in the Arab world
@@ -52,6 +53,7 @@ DIACRITICS = re.compile(r"[\u064B-\u0652]")
 COMMON_ZIPF = ((1_000_000, math.inf), (100_000, 4.8), (10_000, 3.8), (0, 3.5))
 FOREIGN_COMMON_ZIPF = ((1_000_000, 5.3), (0, 3.5))
 SMALL_TOWN, LARGE_CITY, LARGER = 10_000, 100_000, 10
+FOREIGN_TOWN = 15_000  # outside the Arab world, a town smaller than this needs a name of six letters
 ARAB_WORLD = set("DZ BH KM DJ EG IQ JO KW LB LY MR MA OM PS QA SA SO SD SY TN AE YE".split())
 ARABIC_NAMED = ARAB_WORLD | {"IL", "EH"}  # towns whose Arabic names are their own, not transliterations
 
@@ -105,8 +107,10 @@ def drop_reason(name: str, city: dict, as_place: Counter, as_word: Counter, zipf
         return "common word"
     if not key.startswith("ال") and f"ال{key}" in articled and zipf[key] >= FOREIGN_COMMON_ZIPF[-1][1]:
         return "bare form of an articled name"  # «رقة» beside «الرقة»: the bare word is another word
-    if population < SMALL_TOWN and len(key.replace(" ", "")) < 4:
-        return "short name of a small town"
+    letters = len(key.replace(" ", ""))
+    if population < SMALL_TOWN and letters < 4 or (city["countrycode"] not in ARABIC_NAMED
+                                                   and population < FOREIGN_TOWN and letters < 6):
+        return "short name of a small town"  # «زيري» (Žiri, Slovenia) is «وزيري» read with «و»
     if population < LARGE_CITY and owners.get(key, {city["countrycode"]}) != {city["countrycode"]}:
         return "curated elsewhere"
     return None

@@ -1,0 +1,103 @@
+"""Generic actors: «قوات الأمن», «مسلحون مجهولون», «المتظاهرين», «الأهالي», «رجال الأمن».
+
+They are not named entities, but events are full of them. ``data/agents.json`` maps
+about a thousand such phrases to the codebook's roles (derived from UniversalPetrarch's
+agent dictionary, checked and extended by hand). A phrase's first word may carry the
+article and proclitics («والمتظاهرين»); a nisba right after it gives its country
+(«عناصر الشرطة البحرينية» → BH COP), else the article around it (``processors.context``).
+Words an entity already covers are left to it, but for the nisba, which is also a
+nationality entity.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Mapping, Sequence
+from importlib import resources
+
+import orjson
+
+from processors.arabic import proclitic_readings, word_start
+from processors.context import ArticleCountries
+from schemas import Agent, EnrichedArticle, NormalizedArticle, NormalizedField, Token
+
+
+class AgentFinder:
+    """``(NormalizedArticle, EnrichedArticle) -> EnrichedArticle`` with its ``agents``."""
+
+    name = "find_agents"
+
+    def __init__(self, match_form: Callable[[str], str], nisbas: Mapping[str, str]) -> None:
+        raw = orjson.loads(resources.files("processors").joinpath("data/agents.json").read_bytes())
+        self._phrases: dict[tuple[str, ...], str] = {}
+        for group in raw["agents"]:
+            for phrase in group["phrases"]:
+                words = tuple(match_form(phrase).split())
+                if words:
+                    self._phrases.setdefault(words, group["role"])
+        self._first_words = frozenset(words[0] for words in self._phrases)
+        self._longest = max(len(words) for words in self._phrases)
+        self._nisbas = nisbas
+
+    def __call__(self, normalized: NormalizedArticle, enriched: EnrichedArticle) -> EnrichedArticle:
+        if enriched.language != "ar":
+            return enriched
+        agents = []
+        for field, text, tokens in (("title", enriched.article.title, normalized.title),
+                                    ("body", enriched.article.body, normalized.body)):
+            if text is not None and tokens is not None:
+                spans = [(e.start, e.end) for e in enriched.entities if e.field == field]
+                agents += self._field(field, text, tokens, spans)
+        context = ArticleCountries(enriched.entities)
+        agents = [a if a.country else a.model_copy(update={"country": context.country_at(a.field, a.start, a.role)})
+                  for a in agents]
+        return enriched.model_copy(update={"agents": agents})
+
+    def _field(self, field: str, text: str, normalized: NormalizedField,
+               entity_spans: Sequence[tuple[int, int]]) -> list[Agent]:
+        tokens = normalized.tokens
+        taken = _covered(tokens, entity_spans)
+        agents = []
+        i = 0
+        while i < len(tokens):
+            found = None if taken[i] else self._phrase_at(text, tokens, i, taken)
+            if found is None:
+                i += 1
+                continue
+            last, role, skip = found
+            country = None
+            after = last + 1
+            if after < len(tokens) and tokens[after].norm in self._nisbas:  # also the nationality entity
+                country, last = self._nisbas[tokens[after].norm], after
+            token = tokens[i]
+            agents.append(Agent(text=text[token.start + skip:tokens[last].end], start=token.start + skip,
+                                end=tokens[last].end, field=field, role=role, country=country))
+            i = last + 1
+        return agents
+
+    def _phrase_at(self, text: str, tokens: Sequence[Token], i: int,
+                   taken: Sequence[bool]) -> tuple[int, str, int] | None:
+        """(last token, role, characters of proclitics to skip) of the longest phrase at ``i``."""
+        token = tokens[i]
+        for reading, consumed in proclitic_readings(token.norm):
+            first = reading[2:] if reading.startswith("ال") and reading[2:] in self._first_words else reading
+            if first not in self._first_words:
+                continue
+            for size in range(min(self._longest, len(tokens) - i), 0, -1):
+                if any(taken[i:i + size]):
+                    continue
+                role = self._phrases.get((first, *(t.norm for t in tokens[i + 1:i + size])))
+                if role is not None:
+                    return i + size - 1, role, word_start(text[token.start:token.end], token.norm, reading, consumed)
+        return None
+
+
+def _covered(tokens: Sequence[Token], spans: Sequence[tuple[int, int]]) -> list[bool]:
+    """Which tokens an entity's span overlaps."""
+    starts = [t.start for t in tokens]
+    ends = [t.end for t in tokens]
+    covered = [False] * len(tokens)
+    for start, end in spans:
+        for k in range(bisect_right(ends, start), bisect_left(starts, end)):
+            covered[k] = True
+    return covered

@@ -1,0 +1,94 @@
+"""Person names as chains: a given name, then names, «بن», «بنت», «أبو», «آل».
+
+``data/names.json`` (derived from arabic-name-romanizer's Wikidata name index; see
+``NOTICE-names.txt``) lists about 4,000 given names and 7,200 surnames in match form, and
+the names that are also common words («أمل», «سلام»), which start no chain. A chain is a
+given name followed by at least one name: a given name or surname, a particle and the
+name after it, or «ال» on a rare word («الأزيمع», «العصيمي»), the shape of most Arabian
+family names. «علي» folds with «على» in match form, so it counts as a name only where it
+is written with «ي».
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+import orjson
+
+from processors.arabic import proclitic_readings
+from processors.ner import PERSON_TRIGGERS
+from schemas import Token
+
+PARTICLES = frozenset({"بن", "بنت", "ابن", "ابو", "ابي", "ام", "ال", "عبد"})
+# Titles and honorifics end a name («عبدالعزيز ولي ولي العهد», «خليفة صاحب السمو»).
+HONORIFICS = PERSON_TRIGGERS | frozenset({"ولي", "صاحب", "سمو", "السمو", "الملكي", "ملك", "امير", "العهد", "والي"})
+RARE_WORD_MAX = 15_000  # documents in a million: an «ال» word this rare may be a family name
+AMBIGUOUS_FOLDS = {"علي": "على"}  # a name whose match form is also a common word's
+
+
+@dataclass(frozen=True, slots=True)
+class NameChain:
+    """Tokens ``[first, last]`` name a person; ``consumed`` proclitic characters come first."""
+
+    first: int
+    last: int
+    consumed: int
+
+
+class NameChains:
+    """Finds name chains over normalized tokens."""
+
+    def __init__(self, word_counts: Mapping[str, int]) -> None:
+        raw = orjson.loads(resources.files("processors").joinpath("data/names.json").read_bytes())
+        self._common = frozenset(raw["common"])
+        self._given = frozenset(raw["given"]) - self._common
+        self._names = (self._given | frozenset(raw["surnames"])) - self._common
+        self._word_counts = word_counts
+
+    def find(self, text: str, tokens: Sequence[Token], taken: Sequence[bool]) -> list[NameChain]:
+        chains = []
+        i = 0
+        while i < len(tokens):
+            chain = None if taken[i] else self._chain_at(text, tokens, i, taken)
+            if chain is None:
+                i += 1
+                continue
+            chains.append(chain)
+            i = chain.last + 1
+        return chains
+
+    def _chain_at(self, text: str, tokens: Sequence[Token], i: int, taken: Sequence[bool]) -> NameChain | None:
+        consumed = self._given_name(text, tokens[i])
+        if consumed is None:
+            return None
+        last = i
+        j = i + 1
+        while j < len(tokens) and not taken[j] and tokens[j].norm not in HONORIFICS:
+            norm = tokens[j].norm
+            if norm in PARTICLES and j + 1 < len(tokens) and not taken[j + 1]:
+                j += 1  # the particle and the name after it
+                last = j
+                j += 1
+            elif self._name_word(norm):
+                last, j = j, j + 1
+            else:
+                break
+        return NameChain(i, last, consumed) if last > i else None
+
+    def _given_name(self, text: str, token: Token) -> int | None:
+        """How many proclitic characters come before the given name the token is, if it is one."""
+        for reading, consumed in proclitic_readings(token.norm):
+            if reading in self._given:
+                return consumed
+            if reading in AMBIGUOUS_FOLDS and text[token.start:token.end].endswith("ي"):
+                return consumed
+        return None
+
+    def _name_word(self, norm: str) -> bool:
+        """A given name or surname, or «ال» on a rare word («الأزيمع», «العصيمي»)."""
+        if norm in self._names:
+            return True
+        return (norm.startswith("ال") and len(norm) > 4 and norm not in self._common
+                and self._word_counts.get(norm[2:], 0) < RARE_WORD_MAX)
