@@ -26,7 +26,7 @@ from processors.arabic import PROCLITIC_LETTERS, original_offset, proclitic_read
 from processors.context import ArticleCountries
 from processors.gazetteer import Gazetteer, Match
 from processors.names import NameChains
-from processors.ner import NerTagger, spans_from_iob
+from processors.ner import NAME_LISTS, NerTagger, spans_from_iob
 from processors.phrases import PhraseFinder
 from processors.registry import Canonical, Registry
 from schemas import EnrichedArticle, Entity, NormalizedArticle, NormalizedField, Span, Token
@@ -71,7 +71,7 @@ class EntityExtractor:
         self._nisbas = registry.nisbas_by_form(match_form)
         self._countries = {entity.country: entity for entity, _ in registry.entries if entity.kind == "country"}
         self._phrases = PhraseFinder(match_form, self._nisbas, gazetteer.word_counts)
-        self._names = NameChains(gazetteer.word_counts)
+        self._names = NameChains(NAME_LISTS, gazetteer.word_counts)
         self._ministry = match_form("وزارة")
         self._ministries = frozenset(match_form(word) for word in registry.ministry_words)
 
@@ -117,7 +117,7 @@ class EntityExtractor:
         taken = [False] * len(tokens)
         for m in matches:
             taken[m.first:m.last + 1] = [True] * (m.last - m.first + 1)
-        phrases = self._phrases.find(tokens, {m.first: m for m in matches}, taken)
+        phrases = self._phrases.find(text, tokens, {m.first: m for m in matches}, taken)
         found = self._phrase_entities(field, text, tokens, phrases)
         inside = [False] * len(tokens)
         for item in found:

@@ -18,7 +18,7 @@ from importlib import resources
 import orjson
 
 from processors.arabic import proclitic_readings
-from processors.ner import PERSON_TRIGGERS
+from processors.cues import PERSON_TRIGGERS
 from schemas import Token
 
 PARTICLES = frozenset({"بن", "بنت", "ابن", "ابو", "ابي", "ام", "ال", "عبد"})
@@ -26,6 +26,22 @@ PARTICLES = frozenset({"بن", "بنت", "ابن", "ابو", "ابي", "ام", "
 HONORIFICS = PERSON_TRIGGERS | frozenset({"ولي", "صاحب", "سمو", "السمو", "الملكي", "ملك", "امير", "العهد", "والي"})
 RARE_WORD_MAX = 15_000  # documents in a million: an «ال» word this rare may be a family name
 AMBIGUOUS_FOLDS = {"علي": "على"}  # a name whose match form is also a common word's
+
+
+@dataclass(frozen=True)
+class NameLists:
+    """The shipped name lists, in match form: names that are also common words left out of
+    ``given`` and ``surnames``."""
+
+    given: frozenset[str]
+    surnames: frozenset[str]
+    common: frozenset[str]
+
+    @classmethod
+    def load(cls) -> NameLists:
+        raw = orjson.loads(resources.files("processors").joinpath("data/names.json").read_bytes())
+        common = frozenset(raw["common"])
+        return cls(frozenset(raw["given"]) - common, frozenset(raw["surnames"]) - common, common)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,11 +56,10 @@ class NameChain:
 class NameChains:
     """Finds name chains over normalized tokens."""
 
-    def __init__(self, word_counts: Mapping[str, int]) -> None:
-        raw = orjson.loads(resources.files("processors").joinpath("data/names.json").read_bytes())
-        self._common = frozenset(raw["common"])
-        self._given = frozenset(raw["given"]) - self._common
-        self._names = (self._given | frozenset(raw["surnames"])) - self._common
+    def __init__(self, names: NameLists, word_counts: Mapping[str, int]) -> None:
+        self._common = names.common
+        self._given = names.given
+        self._names = names.given | names.surnames
         self._word_counts = word_counts
 
     def find(self, text: str, tokens: Sequence[Token], taken: Sequence[bool]) -> list[NameChain]:

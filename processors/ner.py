@@ -10,6 +10,7 @@ of the package).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -19,38 +20,15 @@ from pathlib import Path
 import pycrfsuite
 
 from processors.arabic import base_form
+from processors.cues import GIVEN_NAMES, LOCATION_TRIGGERS, ORGANISATION_TRIGGERS, PERSON_TRIGGERS
+from processors.names import NameLists
 from schemas import Token
 
 MODEL_RESOURCE = "data/ner-anercorp.crfsuite"
 ENTITY_TYPES = ("PERS", "ORG", "LOC", "MISC")
 
-# Words that announce the type of the name that follows (match forms).
-PERSON_TRIGGERS = frozenset("""
-الرئيس رئيس الملك الامير اميره الشيخ السيد السيده الدكتور د المهندس الاستاذ الوزير وزير وزيره النائب
-العقيد العميد اللواء الفريق المشير الجنرال الرقيب الجندي المتحدث الناطق السفير سفير الامين المدير
-مدير الكاتب الزميل اللاعب المدرب الفنان الفنانه المطرب الشاعر الروائي الامام البابا القاضي المستشار
-نظيره نظيرته خادم ولي المرشح المرشحه الداعيه الحاكم المحافظ محافظ عضو الناشط الصحفي المحلل العالم
-""".split())
-LOCATION_TRIGGERS = frozenset("""
-مدينه محافظه منطقه ولايه عاصمه العاصمه بلده قريه اقليم حي شارع جزيره جزر نهر بحر جبل ميناء مطار
-الحدود حدود سواحل مخيم شمال جنوب شرق غرب وسط دوله
-""".split())
-# Common given names and name particles (match forms), written for Akhbar: a PERS cue for
-# names the training data never saw.
-GIVEN_NAMES = frozenset("""
-محمد احمد علي حسن حسين محمود مصطفي ابراهيم اسماعيل يوسف عمر عثمان خالد سعد سعيد سالم سلمان سليمان
-عبد عبدالله عبدالرحمن عبدالعزيز عبدالملك عبدالكريم عبدالرحيم عبدالمجيد عبداللطيف عبدالسلام عبدالقادر
-فهد فيصل تركي نايف بندر سلطان ناصر منصور ماجد مشعل متعب طلال وليد هشام هاني سامي سمير طارق زياد
-جمال كمال عادل عماد رامي مازن نبيل نزار باسم بسام غسان رياض جورج ميشال ميشيل بطرس يوحنا انطوان
-حمد حامد حمزه جعفر صالح صلاح ياسر ياسين مراد نور نوره فاطمه عائشه مريم زينب خديجه ساره ليلي هند
-سلمي رانيا دينا منى هدي امل ايمان سعاد نادية ناديه لينا ريم جميله سميره رشا عبير وفاء
-ابو ام بن ابن بنت ال
-جون جيمس جورج ديفيد مايكل روبرت ويليام بيتر بول توماس ريتشارد شارل فرانسوا جان بيار ماريا
-""".split())
-ORGANISATION_TRIGGERS = frozenset("""
-وكاله شركه جامعه منظمه حزب وزاره مجلس هيئه جمعيه بنك مصرف صحيفه جريده مؤسسه موسسه اتحاد نادي
-حركه جماعه تنظيم جبهه لجنه مركز معهد صندوق محكمه قناه اذاعه مجموعه برنامج ائتلاف تحالف فريق منتخب
-""".split())
+# Given names and surnames from Wikidata (data/names.json): cues for names ANERcorp never saw.
+NAME_LISTS = NameLists.load()
 
 
 @dataclass(frozen=True)
@@ -73,17 +51,25 @@ def word_features(norm: str, base: str) -> list[str]:
         features.append("clitic")
     if norm in GIVEN_NAMES or base in GIVEN_NAMES:
         features.append("given")
+    features += _name_features(norm)
     return features
+
+
+def _name_features(norm: str) -> list[str]:
+    return [*(("name:given",) if norm in NAME_LISTS.given else ()),
+            *(("name:surname",) if norm in NAME_LISTS.surnames else ())]
 
 
 def context_features(norm: str, base: str) -> dict[int, tuple[str, ...]]:
     """What a word gives the features of the token ``offset`` places before or after it."""
     trigger = _trigger(base, norm)
     given = ("given",) if norm in GIVEN_NAMES else ()
+    names = _name_features(norm)
     return {
         -2: (f"-2:w={norm}", f"-2:b={base}", f"-2:trig={trigger}"),
-        -1: (f"-1:w={norm}", f"-1:b={base}", f"-1:s2={norm[-2:]}", f"-1:trig={trigger}", *(f"-1:{g}" for g in given)),
-        1: (f"1:w={norm}", f"1:b={base}", f"+1:shape={_shape(norm)}", *(f"+1:{g}" for g in given)),
+        -1: (f"-1:w={norm}", f"-1:b={base}", f"-1:s2={norm[-2:]}", f"-1:trig={trigger}",
+             *(f"-1:{g}" for g in (*given, *names))),
+        1: (f"1:w={norm}", f"1:b={base}", f"+1:shape={_shape(norm)}", *(f"+1:{g}" for g in (*given, *names))),
         2: (f"2:w={norm}", f"2:b={base}"),
     }
 
@@ -200,8 +186,26 @@ def spans_from_iob(labels: Sequence[str]) -> list[TaggedSpan]:
     return spans
 
 
+def iob_from_spans(word_lengths: Sequence[int], spans: Iterable[tuple[int, int, str]]) -> list[str]:
+    """IOB labels of the words of a text joined by single spaces, from entity spans
+    ``(start, end, type)`` over that text: a span labels every word it touches."""
+    starts, cursor = [], 0
+    for length in word_lengths:
+        starts.append(cursor)
+        cursor += length + 1
+    labels = ["O"] * len(starts)
+    for start, end, entity_type in sorted(spans):
+        first = bisect_right(starts, start) - 1
+        last = bisect_right(starts, end - 1) - 1
+        if first < 0 or any(label != "O" for label in labels[first:last + 1]):
+            continue
+        labels[first] = f"B-{entity_type}"
+        labels[first + 1:last + 1] = [f"I-{entity_type}"] * (last - first)
+    return labels
+
+
 def train(sentences: Iterable[tuple[list[list[str]], list[str]]], model_path: Path, *,
-          c1: float = 0.05, c2: float = 0.01, max_iterations: int = 150,
+          c1: float = 0.02, c2: float = 0.05, max_iterations: int = 150,
           progress: Callable[[str], None] | None = None) -> None:
     """Train a CRF with L-BFGS; deterministic for the same data and parameters."""
     trainer = pycrfsuite.Trainer(verbose=False)

@@ -22,7 +22,7 @@ import orjson
 
 from processors.arabic import proclitic_readings
 from processors.gazetteer import Match
-from processors.ner import PERSON_TRIGGERS
+from processors.cues import PERSON_TRIGGERS
 from schemas import Token
 
 COORDINATION = "و"
@@ -83,13 +83,14 @@ class PhraseFinder:
         self._nisbas = nisbas
         self._word_counts = word_counts
 
-    def find(self, tokens: Sequence[Token], known: Mapping[int, Match], taken: Sequence[bool]) -> list[Phrase]:
-        """Non-overlapping phrases, left to right, over tokens not ``taken``; ``known``: the
-        registry matches by their first token."""
+    def find(self, text: str, tokens: Sequence[Token], known: Mapping[int, Match],
+             taken: Sequence[bool]) -> list[Phrase]:
+        """Non-overlapping phrases, left to right, over the tokens of ``text`` not ``taken``;
+        ``known``: the registry matches by their first token."""
         phrases = []
         i = 0
         while i < len(tokens):
-            phrase = None if taken[i] else self._phrase_at(tokens, i, known)
+            phrase = None if taken[i] else self._phrase_at(text, tokens, i, known)
             if phrase is None:
                 i += 1
                 continue
@@ -107,7 +108,7 @@ class PhraseFinder:
                 return head, definite, consumed
         return None
 
-    def _phrase_at(self, tokens: Sequence[Token], i: int, known: Mapping[int, Match]) -> Phrase | None:
+    def _phrase_at(self, text: str, tokens: Sequence[Token], i: int, known: Mapping[int, Match]) -> Phrase | None:
         found = self.head(tokens[i])
         if found is None:
             role = self._institutions.get(tokens[i].norm)
@@ -135,7 +136,7 @@ class PhraseFinder:
                 strong, last, j = strong or counts, match.last, match.last + 1
                 continue
             norm = token.norm
-            if norm in self._stop or not any(c.isalpha() for c in norm):
+            if self._stopped(norm) or not any(c.isalpha() for c in norm):
                 if norm.isdigit() and head.type == "ORG" and head.role == "MIL":
                     strong, last, j = strong or counts, j, j + 1  # «الفرقة 30», «اللواء 35 مدرع»
                     continue
@@ -152,21 +153,21 @@ class PhraseFinder:
             if j > i + 1 and norm in self._purposes:
                 last, j = j, j + 1
                 continue
-            if norm.startswith("ال") and len(norm) > 3 and (not definite or last > i) and not qualified:
+            if (norm.startswith("ال") and len(norm) > 3 and (not definite or last > i) and not qualified
+                    and not (head.setting and j == i + 1 and self._common(norm[2:]))):
                 last, j = j, j + 1  # an idafa noun; after a nisba only adjectives («الحكومة اللبنانية الغارة»)
-                continue
+                continue  # («منطقة المسؤولية» is no place name: a setting needs a name)
             if (norm[:1] == COORDINATION and norm[1:3] == "ال" and last == j - 1 > i and self.head(token) is None
                     and norm[1:] not in self._nisbas and self._plain_noun(tokens[j - 1].norm)):
                 last, j = j, j + 1  # «إدارة الهجرة والجوازات», not «القوات السعودية والنازحين»
                 continue
             if (not definite and not norm.startswith(("ال", COORDINATION)) and j == last + 1
-                    and not self._preposition(norm)):
+                    and not self._preposition(norm) and not _verb_like(text[token.start:token.end])):
                 if self._continues(tokens, j + 1, known):
                     strong = strong or (j == i + 1 and head.type == "ORG")
                     last, j = j, j + 1  # «حزب نداء تونس», «ولاية نهر النيل»
                     continue
-                if (j == i + 1 and self._word_counts.get(norm, 0) < NAME_LIKE_MAX
-                        and not norm.endswith(ADJECTIVE_ENDINGS)):
+                if j == i + 1 and not self._common(norm) and not norm.endswith(ADJECTIVE_ENDINGS):
                     strong, last = True, j  # «حركة حزم», «وكالة تسنيم»
             break
         if last == i or (head.generic or definite) and not strong:
@@ -179,6 +180,13 @@ class PhraseFinder:
                 role = word_role
                 break
         return Phrase(i, last, consumed, head.type, role if head.type == "ORG" else None, country, organisation)
+
+    def _stopped(self, norm: str) -> bool:
+        """A stop word, also with a proclitic («فسوف», «وإلى»)."""
+        return any(reading in self._stop for reading, _ in proclitic_readings(norm))
+
+    def _common(self, word: str) -> bool:
+        return self._word_counts.get(word, 0) >= NAME_LIKE_MAX
 
     def _plain_noun(self, norm: str) -> bool:
         """A definite noun of an idafa chain, which a coordinated noun may join; not a nisba or adjective."""
@@ -195,4 +203,10 @@ class PhraseFinder:
             return False
         norm = tokens[j].norm
         return (j in known or norm in self._nisbas
-                or (norm.startswith("ال") and len(norm) > 3 and norm not in self._stop))
+                or (norm.startswith("ال") and len(norm) > 3 and not self._stopped(norm)))
+
+
+def _verb_like(word: str) -> bool:
+    """«تقوده», «يقطنها», «حضرت»: a present verb with a pronoun, or a short past one in «ت», as
+    written (the match form folds «ة» into «ه»); «حضرموت» is a name."""
+    return (word[:1] in "يتن" and word.endswith(("ه", "ها", "هم", "هما"))) or (word.endswith("ت") and len(word) <= 5)

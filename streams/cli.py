@@ -97,9 +97,9 @@ def train() -> None:
 @click.argument("train_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Model file (default: the one shipped in processors/data).")
-@click.option("--c1", type=float, default=0.05, show_default=True, help="L1 regularisation.")
-@click.option("--c2", type=float, default=0.01, show_default=True, help="L2 regularisation.")
-@click.option("--iterations", type=int, default=100, show_default=True)
+@click.option("--c1", type=float, default=0.02, show_default=True, help="L1 regularisation.")
+@click.option("--c2", type=float, default=0.05, show_default=True, help="L2 regularisation.")
+@click.option("--iterations", type=int, default=150, show_default=True)
 def train_ner(train_file: Path, out_file: Path | None, c1: float, c2: float, iterations: int) -> None:
     """Train the CRF entity tagger on a ``token TAG`` file (ANERcorp's train.txt); deterministic."""
     from processors import ner
@@ -164,13 +164,19 @@ def evaluate() -> None:
 @click.option("--predictions", "predictions_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write one 'token gold predicted' line per token, a blank line between sentences.")
 @click.option("--model", "model_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
-def evaluate_ner(test_file: Path, predictions_file: Path | None, model_file: Path | None) -> None:
+@click.option("--whole", is_flag=True,
+              help="Score the whole entity extraction (registry, phrases, name chains, then the tagger), "
+                   "each sentence as an article, instead of the tagger alone.")
+def evaluate_ner(test_file: Path, predictions_file: Path | None, model_file: Path | None, whole: bool) -> None:
     """Entity-level precision, recall and F1 (exact span and type), overall and per type."""
     from processors import ner
 
     tagger = ner.NerTagger(model_file)
     examples = _conll_examples(test_file)
-    predicted = [tagger.tag(tokens, tags) for tokens, tags, _ in examples]
+    if whole:
+        predicted = _extracted_labels(test_file, tagger)
+    else:
+        predicted = [tagger.tag(tokens, tags) for tokens, tags, _ in examples]
     scores = ner.score_entities([gold for *_, gold in examples], predicted)
     click.echo(f"{'type':<6} {'gold':>6} {'found':>6} {'correct':>8} {'precision':>10} {'recall':>8} {'F1':>7}")
     for etype, score in scores.items():
@@ -182,6 +188,27 @@ def evaluate_ner(test_file: Path, predictions_file: Path | None, model_file: Pat
                 for (word, gold), label in zip(sentence, labels, strict=True):
                     out.write(f"{word} {gold} {label}\n")
                 out.write("\n")
+
+
+def _extracted_labels(test_file: Path, tagger) -> list[list[str]]:
+    """What the whole extractor finds in each sentence of a ``token TAG`` file, as IOB labels
+    of its words (an entity labels the words its span touches)."""
+    from processors import EntityExtractor, Gazetteer, Normalizer, ner
+    from processors.registry import load_registry
+    from schemas import Article
+
+    normalizer = Normalizer()
+    registry = load_registry()
+    extractor = EntityExtractor(registry, Gazetteer.from_registry(registry, normalizer.match_form), tagger,
+                                normalizer.match_form)
+    labelled = []
+    for sentence in ner.read_conll(test_file):
+        words = [word for word, _ in sentence]
+        text = " ".join(words)
+        entities = extractor(normalizer(Article(id="s", source="anercorp", body=text, language="ar"))).entities
+        labelled.append(ner.iob_from_spans([len(word) for word in words],
+                                           [(e.start, e.end, e.type) for e in entities]))
+    return labelled
 
 
 @evaluate.command("clusters")
