@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 # Zero-width characters stay inside a token (they do not split words) but leave its match form.
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 # Characters the match form removes around letters: Arabic diacritics, tatweel, zero-width. Used
@@ -14,8 +16,12 @@ PROCLITIC_LETTERS = frozenset(_CONJUNCTIONS + _PREPOSITIONS)
 MIN_BASE = 2
 
 
-def proclitic_readings(norm: str) -> list[tuple[str, int]]:
-    """The form itself, then its readings without proclitics, as ``(form, prefix length)``."""
+@lru_cache(maxsize=1 << 17)
+def proclitic_readings(norm: str) -> tuple[tuple[str, int], ...]:
+    """The form itself, then its readings without proclitics, as ``(form, prefix length)``.
+
+    Memoized: the gazetteer, the phrase, name and nationality rules all read every token, and
+    words repeat; the result depends on the form alone."""
     readings = [(norm, 0)]
     for conj in ("", *_CONJUNCTIONS):
         if conj and not norm.startswith(conj):
@@ -29,7 +35,7 @@ def proclitic_readings(norm: str) -> list[tuple[str, int]]:
                 if prep == "ل" and after.startswith("ل"):
                     readings.append(("ا" + after, len(conj) + len(prep)))  # «لل» = «ل» + «ال»
                 readings.append((after, len(conj) + len(prep)))  # «للبنان» = «ل» + «لبنان»
-    return readings
+    return tuple(readings)
 
 
 def base_form(norm: str) -> str:

@@ -26,6 +26,7 @@ from schemas import Token
 
 MODEL_RESOURCE = "data/ner-anercorp.crfsuite"
 ENTITY_TYPES = ("PERS", "ORG", "LOC", "MISC")
+CONTEXT_OFFSETS = (-2, -1, 1, 2)
 
 # Given names and surnames from Wikidata (data/names.json): cues for names ANERcorp never saw.
 NAME_LISTS = NameLists.load()
@@ -104,7 +105,7 @@ def sentence_features(tokens: Sequence[Token], registry_tags: Sequence[str],
             _add(features, f"bi-={tokens[i - 1].norm}|{token.norm}", known)
         if i + 1 < n:
             _add(features, f"bi+={token.norm}|{tokens[i + 1].norm}", known)
-        for offset in (-2, -1, 1, 2):
+        for offset in CONTEXT_OFFSETS:
             j = i + offset
             if 0 <= j < n:
                 features += words[j][1][offset]
@@ -153,7 +154,20 @@ class NerTagger:
         else:
             self._tagger.open(str(model_path))
         # each attribute the model has a weight for, to itself: memoized features share these strings
-        self._known = {attribute: attribute for attribute, _ in self._tagger.info().state_features}
+        self._known = known = {attribute: attribute for attribute, _ in self._tagger.info().state_features}
+        # the context attributes the model knows, looked up without building their strings
+        tags = ["O", *(f"{p}-{t}" for p in "BI" for t in ENTITY_TYPES)]
+        self._registry = {offset: {tag: known[f"{prefix}reg={tag}"] for tag in tags if f"{prefix}reg={tag}" in known}
+                          for offset, prefix in ((0, ""), *((o, f"{o}:") for o in CONTEXT_OFFSETS))}
+        self._edges = {offset: known.get(f"{offset}:edge") for offset in CONTEXT_OFFSETS}
+        self._bigrams: dict[str, dict[tuple[str, str], str]] = {"bi-=": {}, "bi+=": {}}
+        for attribute in known:
+            pairs = self._bigrams.get(attribute[:4])
+            if pairs is not None:  # every split at a «|» gives back this string: f"bi-={a}|{b}"
+                pair = attribute[4:]
+                for k, char in enumerate(pair):
+                    if char == "|":
+                        pairs[(pair[:k], pair[k + 1:])] = attribute
 
     def tag(self, tokens: Sequence[Token], registry_tags: Sequence[str]) -> list[str]:
         if not tokens:
@@ -168,7 +182,31 @@ class NerTagger:
                         del self._words[key]
                 features = self._words[(token.norm, token.base)] = word_entry(token.norm, token.base, known)
             words.append(features)
-        return self._tagger.tag(sentence_features(tokens, registry_tags, words, known))
+        return self._tagger.tag(self._sentence(tokens, registry_tags, words))
+
+    def _sentence(self, tokens: Sequence[Token], registry_tags: Sequence[str],
+                  words: Sequence[tuple[list[str], dict[int, tuple[str, ...]]]]) -> list[list[str]]:
+        """``sentence_features`` kept to the attributes the model knows, from lookup tables."""
+        n = len(tokens)
+        norms = [t.norm for t in tokens]
+        registry, edges = self._registry, self._edges
+        before, after = self._bigrams["bi-="], self._bigrams["bi+="]
+        sentence = []
+        for i in range(n):
+            features = [*words[i][0]]
+            candidates = [registry[0].get(registry_tags[i]),
+                          before.get((norms[i - 1], norms[i])) if i > 0 else None,
+                          after.get((norms[i], norms[i + 1])) if i + 1 < n else None]
+            for offset in CONTEXT_OFFSETS:
+                j = i + offset
+                if 0 <= j < n:
+                    features += words[j][1][offset]
+                    candidates.append(registry[offset].get(registry_tags[j]))
+                else:
+                    candidates.append(edges[offset])
+            features += [c for c in candidates if c is not None]
+            sentence.append(features)
+        return sentence
 
 
 def spans_from_iob(labels: Sequence[str]) -> list[TaggedSpan]:

@@ -29,3 +29,9 @@ def test_the_pipeline_benchmark_prints_its_in_process_table():
     for stage in ("normalize", "dedup", "extract", "assemble"):
         assert f"in process: {stage} " in out
     assert "in process: peak RSS" in out
+
+
+def test_the_extraction_benchmark_prints_its_table():
+    out = run_benchmark("extraction.py", "--limit", "30", "--rounds", "1")
+    for component in ("entities", "find_agents", "code_actions", "weigh_terms", "extract stage"):
+        assert component in out
