@@ -30,6 +30,7 @@ from processors.registry import Canonical, Registry
 from schemas import (
     Action,
     ActorRef,
+    Agent,
     EnrichedArticle,
     Entity,
     NormalizedArticle,
@@ -59,9 +60,9 @@ class Entry:
 
 @dataclass(frozen=True)
 class Placed:
-    """An entity with its token range in the field."""
+    """An entity or agent with its token range in the field."""
 
-    entity: Entity
+    entity: Entity | Agent
     first: int
     last: int
     canonical: Canonical | None
@@ -102,6 +103,8 @@ class ActionCoder:
         self._object_cues = frozenset(match_form(w) for w in raw["cues"]["object"])
         self._between_cue = match_form("بين")
         self._chair_cues = frozenset(match_form(w) for w in raw["cues"]["chair"])
+        self._done = match_form("تم")
+        self._agent_cues = frozenset(tuple(match_form(cue).split()) for cue in raw["cues"]["agent"])
         self._entities = {entity.entity_id: entity for entity, _ in registry.entries}
 
     def __call__(self, normalized: NormalizedArticle, enriched: EnrichedArticle) -> EnrichedArticle:
@@ -113,12 +116,13 @@ class ActionCoder:
         for field, text, tokens in fields:
             if text is None or tokens is None:
                 continue
-            entities = [e for e in enriched.entities if e.field == field]
+            actors = sorted([e for e in [*enriched.entities, *enriched.agents] if e.field == field],
+                            key=lambda actor: actor.start)
             dates = [d for d in normalized.dates if d.field == field]
-            actions += self._code_field(field, text, tokens, entities, dates, day, actions)
+            actions += self._code_field(field, text, tokens, actors, dates, day, actions)
         return enriched.model_copy(update={"actions": merge_actions([], actions)})
 
-    def _code_field(self, field: str, text: str, normalized: NormalizedField, entities: Sequence[Entity],
+    def _code_field(self, field: str, text: str, normalized: NormalizedField, entities: Sequence[Entity | Agent],
                     dates, day: str | None, previous: Sequence[Action]) -> list[Action]:
         """The actions of one field; ``previous`` are those of the fields before it."""
         tokens = normalized.tokens
@@ -193,7 +197,9 @@ class ActionCoder:
             t.norm in self._chair_cues for t in tokens[end + 1:min(p.first, end + 1 + CHAIR_GAP)])
             and p.first - end <= CHAIR_GAP + CUE_GAP]
         # «برئاسة رئيس مجلس الوزراء محمد الجلالي»: the person who chairs, not the body in his title
-        chaired = next((p for p in chairs if p.entity.type == "PERS"), chairs[0] if chairs else None)
+        chaired = next((p for p in chairs if _type(p) == "PERS"), chairs[0] if chairs else None)
+        if self._passive(tokens, i, end, entry, after):  # «تم اعتقال المتهمين على يد الشرطة», «قتل مدنيون»
+            return self._agentive(tokens, end, after), next(iter(after), None)
         if chaired is not None:  # «اجتماع برئاسة …»
             actor1 = chaired
         elif after and entry.verb and after[0].first - end <= SUBJECT_GAP:  # verb, then its subject
@@ -223,10 +229,27 @@ class ActionCoder:
                 actor2 = candidate
                 following = rest[k + 1] if k + 1 < len(rest) else None
                 if (following is not None and candidate.canonical is not None and candidate.canonical.kind == "country"
-                        and following.first == candidate.last + 1 and following.entity.type == "PERS"):
+                        and following.first == candidate.last + 1 and _type(following) == "PERS"):
                     actor2 = following  # «وزير خارجية تركيا هاكان فيدان»: the person, not the country
                 break
         return actor1, actor2
+
+    def _passive(self, tokens, i: int, end: int, entry: Entry, after: Sequence[Placed]) -> bool:
+        """«تم + maṣdar» («تم اعتقال»), or a violent or coercive verb whose subject would be a
+        victim («قتل مدنيون»: no vowels tell the passive, but civilians do not kill)."""
+        if not entry.verb:
+            return i > 0 and any(reading == self._done for reading, _ in proclitic_readings(tokens[i - 1].norm))
+        subject = next(iter(after), None)
+        return (entry.plover in PASSIVE_PRONE and subject is not None and subject.first - end <= SUBJECT_GAP
+                and getattr(subject.entity, "role", None) in VICTIM_ROLES and _type(subject) is None)
+
+    def _agentive(self, tokens, end: int, after: Sequence[Placed]) -> Placed | None:
+        """Who did it, in a passive: the actor after «على يد», «من قبل», «برصاص», «بواسطة»."""
+        for candidate in after:
+            window = tuple(t.norm for t in tokens[max(end + 1, candidate.first - 2):candidate.first])
+            if any(window[k:] in self._agent_cues for k in range(len(window))):
+                return candidate
+        return None
 
     def _between(self, tokens, end: int, after: Sequence[Placed]) -> tuple[Placed, Placed] | None:
         first = next((p for p in after if p.first - end <= CUE_GAP and tokens[p.first - 1].norm == self._between_cue),
@@ -238,7 +261,7 @@ class ActionCoder:
 
     def _make(self, field: str, text: str, tokens, i: int, prefix: int, end: int, entry: Entry,
               actor1: Placed | None, actor2: Placed | None, placed: Sequence[Placed], date: str | None) -> Action:
-        places = [p for p in placed if p.entity.type == "LOC" and not _is_actor(p)
+        places = [p for p in placed if _type(p) == "LOC" and not _is_actor(p)
                   and min(abs(p.first - end), abs(i - p.last)) <= PLACE_DISTANCE]
         location = min(places, key=lambda p: abs(p.first - i), default=None)
         confidence = 0.3 + 0.3 * (actor1 is not None) + 0.2 * (actor2 is not None) \
@@ -250,14 +273,14 @@ class ActionCoder:
         return Action(actor1=self._ref(actor1), actor2=self._ref(actor2), plover=entry.plover, cameo=entry.cameo,
                       trigger=trigger, location=self._ref(location), date=date, confidence=round(confidence, 2))
 
-    def _place(self, starts: list[int], ends: list[int], entities: Sequence[Entity]) -> list[Placed]:
-        """Each entity with its token range, from the tokens' start and end offsets."""
+    def _place(self, starts: list[int], ends: list[int], entities: Sequence[Entity | Agent]) -> list[Placed]:
+        """Each entity or agent with its token range, from the tokens' start and end offsets."""
         placed = []
         for entity in entities:
             first = bisect_right(ends, entity.start)  # the first token ending after the entity starts
             last = bisect_left(starts, entity.end) - 1  # the last token starting before it ends
             if 0 <= first <= last < len(starts):
-                placed.append(Placed(entity, first, last, self._entities.get(entity.entity_id)))
+                placed.append(Placed(entity, first, last, self._entities.get(getattr(entity, "entity_id", None))))
         return placed
 
     @staticmethod
@@ -265,9 +288,9 @@ class ActionCoder:
         """The entity in its role, with the actor code extraction gave it (country and role)."""
         if placed is None:
             return None
-        entity = placed.entity
-        return ActorRef(entity_id=entity.entity_id, canonical=entity.canonical, text=entity.text,
-                        country=entity.country, sector=entity.role)
+        actor = placed.entity
+        return ActorRef(entity_id=getattr(actor, "entity_id", None), canonical=getattr(actor, "canonical", None),
+                        text=actor.text, country=actor.country, sector=actor.role)
 
 
 def _verb_parts(verb: str) -> tuple[str, str, str]:
@@ -283,15 +306,25 @@ def _governed(token) -> bool:
     return any(prefix and token.norm[prefix - 1] in "بل" for _, prefix in proclitic_readings(token.norm))
 
 
+PASSIVE_PRONE = frozenset({"ASSAULT", "COERCE"})
+VICTIM_ROLES = frozenset({"CVL", "CRM", "REF"})
+
+
+def _type(placed: Placed) -> str | None:
+    """The entity type, or None for an agent."""
+    return getattr(placed.entity, "type", None)
+
+
 def _is_actor(placed: Placed) -> bool:
-    """People, organisations and countries act; other places are where things happen."""
-    if placed.entity.type in ("PERS", "ORG"):
+    """People, organisations, generic actors and countries act; other places are where things happen."""
+    if _type(placed) in ("PERS", "ORG", None):
         return True
     return placed.canonical is not None and placed.canonical.kind == "country"
 
 
 def _same(a: Placed, b: Placed) -> bool:
-    return a.entity.entity_id is not None and a.entity.entity_id == b.entity.entity_id
+    identity = getattr(a.entity, "entity_id", None)
+    return identity is not None and identity == getattr(b.entity, "entity_id", None)
 
 
 def merge_actions(known: Sequence[Action], new: Sequence[Action]) -> list[Action]:

@@ -4,7 +4,7 @@ did not happen (negated, future, wished-for)."""
 from __future__ import annotations
 
 import pytest
-from components import CODER, EXTRACTOR, NORMALIZER
+from components import AGENTS, CODER, EXTRACTOR, NORMALIZER
 
 from processors.actions import merge_actions
 from schemas import Article
@@ -14,7 +14,7 @@ PUBLISHED = "2024-12-02T10:00:00Z"
 
 def code(article: Article):
     normalized = NORMALIZER(article)
-    return CODER(normalized, EXTRACTOR(normalized)).actions
+    return CODER(normalized, AGENTS(normalized, EXTRACTOR(normalized))).actions
 
 
 def code_body(body: str):
@@ -54,8 +54,13 @@ def test_seed_cabinet_meeting_chaired_by_al_jalali(seed_actions):
 
 
 def test_seed_repeated_call_is_coded_once(seed_actions):
-    keys = [(a.actor1.entity_id, a.actor2.entity_id if a.actor2 else None, a.plover, a.date) for a in seed_actions]
-    assert len(keys) == len(set(keys)) == 3
+    keys = [(a.actor1.text, a.actor2.entity_id if a.actor2 else None, a.plover, a.date) for a in seed_actions]
+    assert len(keys) == len(set(keys)) and sum(a.plover == "CONSULT" for a in seed_actions) == 3
+
+
+def test_seed_attack_by_the_terrorist_groups_on_aleppo_is_coded_with_a_generic_actor(seed_actions):
+    [attack] = [a for a in seed_actions if a.plover == "ASSAULT"]
+    assert (attack.actor1.text, attack.actor1.sector, attack.actor1.entity_id) == ("المجموعات الإرهابية", "IMG", None)
 
 
 def test_verb_then_subject_then_object_and_place():
@@ -106,3 +111,20 @@ def test_merge_keeps_one_per_actors_category_and_date():
 
 def test_non_arabic_articles_have_no_actions():
     assert code(Article(id="e", source="s", body="Lavrov called Fidan on Saturday.", language="en")) == []
+
+
+def codes(actions):
+    return {(a.plover, a.actor1 and (a.actor1.country, a.actor1.sector), a.actor2 and (a.actor2.country, a.actor2.sector))
+            for a in actions}
+
+
+def test_generic_actors_act_with_their_role_and_country():
+    actions = code_body("اعتقلت الشرطة البحرينية المتهمين في المنامة")
+    assert codes(actions) == {("COERCE", ("BH", "COP"), ("BH", "CRM"))}
+
+
+def test_a_passive_makes_the_patient_actor2_and_the_agent_cue_actor1():
+    actions = code_body("أعلنت وزارة الداخلية السعودية أنه تم اعتقال المتهمين على يد رجال الأمن")
+    assert ("COERCE", ("SA", "COP"), ("SA", "CRM")) in codes(actions)
+    actions = code_body("قتل مدنيون في قصف على المدينة")
+    assert all(a.actor1 is None or a.actor1.sector != "CVL" for a in actions if a.plover == "ASSAULT")

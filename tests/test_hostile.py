@@ -36,9 +36,9 @@ def test_each_hostile_record_comes_out_once(pipeline, name, raw, expected):
         assert any(o.topic == "mentions" for o in outputs)
         if isinstance(result.value, EnrichedArticle):
             article = result.value.article
-            for entity in result.value.entities:
-                field = article.title if entity.field == "title" else article.body
-                assert field[entity.start:entity.end] == entity.text
+            for span in [*result.value.entities, *result.value.agents, *(a.trigger for a in result.value.actions)]:
+                field = article.title if span.field == "title" else article.body
+                assert 0 <= span.start < span.end <= len(field) and field[span.start:span.end] == span.text
 
 
 def test_an_oversized_record_keeps_its_first_bytes_and_says_so(pipeline):
