@@ -155,19 +155,20 @@ class NerTagger:
             self._tagger.open(str(model_path))
         # each attribute the model has a weight for, to itself: memoized features share these strings
         self._known = known = {attribute: attribute for attribute, _ in self._tagger.info().state_features}
-        # the context attributes the model knows, looked up without building their strings
+        # the context attributes the model knows, as tuples looked up without building their strings
         tags = ["O", *(f"{p}-{t}" for p in "BI" for t in ENTITY_TYPES)]
-        self._registry = {offset: {tag: known[f"{prefix}reg={tag}"] for tag in tags if f"{prefix}reg={tag}" in known}
+        self._registry = {offset: {tag: (known[f"{prefix}reg={tag}"],) for tag in tags if f"{prefix}reg={tag}" in known}
                           for offset, prefix in ((0, ""), *((o, f"{o}:") for o in CONTEXT_OFFSETS))}
-        self._edges = {offset: known.get(f"{offset}:edge") for offset in CONTEXT_OFFSETS}
-        self._bigrams: dict[str, dict[tuple[str, str], str]] = {"bi-=": {}, "bi+=": {}}
+        self._edge = ((), {offset: (known[f"{offset}:edge"],) if f"{offset}:edge" in known else ()
+                           for offset in CONTEXT_OFFSETS})  # what a missing neighbour gives
+        self._bigrams: dict[str, dict[tuple[str, str], tuple[str]]] = {"bi-=": {}, "bi+=": {}}
         for attribute in known:
             pairs = self._bigrams.get(attribute[:4])
             if pairs is not None:  # every split at a «|» gives back this string: f"bi-={a}|{b}"
                 pair = attribute[4:]
                 for k, char in enumerate(pair):
                     if char == "|":
-                        pairs[(pair[:k], pair[k + 1:])] = attribute
+                        pairs[(pair[:k], pair[k + 1:])] = (attribute,)
 
     def tag(self, tokens: Sequence[Token], registry_tags: Sequence[str]) -> list[str]:
         if not tokens:
@@ -186,27 +187,21 @@ class NerTagger:
 
     def _sentence(self, tokens: Sequence[Token], registry_tags: Sequence[str],
                   words: Sequence[tuple[list[str], dict[int, tuple[str, ...]]]]) -> list[list[str]]:
-        """``sentence_features`` kept to the attributes the model knows, from lookup tables."""
-        n = len(tokens)
-        norms = [t.norm for t in tokens]
-        registry, edges = self._registry, self._edges
+        """``sentence_features`` kept to the attributes the model knows, from lookup tables; the
+        sentence is padded with two missing neighbours a side, which give the edge attributes."""
+        edge, none = self._edge, ()
+        padded = [edge, edge, *words, edge, edge]
+        tags = ["", "", *registry_tags, "", ""]
+        norms = ["", "", *(t.norm for t in tokens), "", ""]
+        reg0, reg_m2, reg_m1, reg_p1, reg_p2 = (self._registry[o] for o in (0, -2, -1, 1, 2))
         before, after = self._bigrams["bi-="], self._bigrams["bi+="]
-        sentence = []
-        for i in range(n):
-            features = [*words[i][0]]
-            candidates = [registry[0].get(registry_tags[i]),
-                          before.get((norms[i - 1], norms[i])) if i > 0 else None,
-                          after.get((norms[i], norms[i + 1])) if i + 1 < n else None]
-            for offset in CONTEXT_OFFSETS:
-                j = i + offset
-                if 0 <= j < n:
-                    features += words[j][1][offset]
-                    candidates.append(registry[offset].get(registry_tags[j]))
-                else:
-                    candidates.append(edges[offset])
-            features += [c for c in candidates if c is not None]
-            sentence.append(features)
-        return sentence
+        return [[*padded[i][0], *reg0.get(tags[i], none),
+                 *before.get((norms[i - 1], norms[i]), none), *after.get((norms[i], norms[i + 1]), none),
+                 *padded[i - 2][1][-2], *reg_m2.get(tags[i - 2], none),
+                 *padded[i - 1][1][-1], *reg_m1.get(tags[i - 1], none),
+                 *padded[i + 1][1][1], *reg_p1.get(tags[i + 1], none),
+                 *padded[i + 2][1][2], *reg_p2.get(tags[i + 2], none)]
+                for i in range(2, len(tokens) + 2)]
 
 
 def spans_from_iob(labels: Sequence[str]) -> list[TaggedSpan]:
@@ -243,7 +238,7 @@ def iob_from_spans(word_lengths: Sequence[int], spans: Iterable[tuple[int, int, 
 
 
 def train(sentences: Iterable[tuple[list[list[str]], list[str]]], model_path: Path, *,
-          c1: float = 0.02, c2: float = 0.05, max_iterations: int = 150,
+          c1: float = 0.1, c2: float = 0.01, max_iterations: int = 150,
           progress: Callable[[str], None] | None = None) -> None:
     """Train a CRF with L-BFGS; deterministic for the same data and parameters."""
     trainer = pycrfsuite.Trainer(verbose=False)

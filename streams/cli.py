@@ -97,8 +97,8 @@ def train() -> None:
 @click.argument("train_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Model file (default: the one shipped in processors/data).")
-@click.option("--c1", type=float, default=0.02, show_default=True, help="L1 regularisation.")
-@click.option("--c2", type=float, default=0.05, show_default=True, help="L2 regularisation.")
+@click.option("--c1", type=float, default=0.1, show_default=True, help="L1 regularisation.")
+@click.option("--c2", type=float, default=0.01, show_default=True, help="L2 regularisation.")
 @click.option("--iterations", type=int, default=150, show_default=True)
 def train_ner(train_file: Path, out_file: Path | None, c1: float, c2: float, iterations: int) -> None:
     """Train the CRF entity tagger on a ``token TAG`` file (ANERcorp's train.txt); deterministic."""
