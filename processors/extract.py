@@ -95,7 +95,8 @@ class EntityExtractor:
                 text=_text(original, item), type=item.type, start=item.start, end=item.end, field=item.field,
                 entity_id=item.entity.entity_id if item.entity else None,
                 canonical=surfaces.get(item.entity.entity_id, item.entity.canonical) if item.entity else None,
-                country=country or item.country, role=role or item.role))
+                country=country or item.country, role=role or item.role,
+                **_coordinates(item.entity)))
         context = ArticleCountries(entities)
         entities = [e if e.country or e.type != "ORG" else
                     e.model_copy(update={"country": context.country_at(e.field, e.start, e.role)})
@@ -276,6 +277,12 @@ def _link_shorter_mentions(found: list[Found]) -> list[Found]:
                 item = replace(item, entity=nearest.entity)
         linked.append(item)
     return linked
+
+
+def _coordinates(entity: Canonical | None) -> dict[str, float]:
+    if entity is None or entity.coordinates is None:
+        return {}
+    return {"latitude": entity.coordinates[0], "longitude": entity.coordinates[1]}
 
 
 def _forms(tokens: Sequence[Token], first: int, last: int) -> tuple[str, ...]:

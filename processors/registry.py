@@ -59,6 +59,7 @@ class Canonical:
     country: str | None = None
     offices: tuple[Office, ...] = field(default=())
     role: str | None = None  # the codebook role of an organisation or a state
+    coordinates: tuple[float, float] | None = None  # (latitude, longitude) of a GeoNames place
 
     def actor_on(self, day: str | None) -> tuple[str | None, str | None]:
         """(country, role) on a day (ISO date): a person's are those of the office held then (an
@@ -131,8 +132,9 @@ def load_registry() -> Registry:
         countries[raw["iso"]] = entity
         entries.append((entity, tuple(raw["names"])))
     for raw in cities_raw + curated["places"]:
-        entries.append((Canonical(raw["id"], raw["type"], raw["canonical"], raw["kind"], raw["country"]),
-                        tuple(raw["names"])))
+        coordinates = (raw["lat"], raw["lon"]) if "lat" in raw else None
+        entries.append((Canonical(raw["id"], raw["type"], raw["canonical"], raw["kind"], raw["country"],
+                                  coordinates=coordinates), tuple(raw["names"])))
     for raw in curated["people"]:
         offices = tuple(Office(o["office"], o["country"], _day(o["from"], "01-01"), _day(o["to"], "12-31"),
                                o.get("role")) for o in raw["offices"])

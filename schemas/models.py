@@ -153,7 +153,9 @@ class Entity(Part):
     country: str | None = Field(default=None, pattern=COUNTRY_PATTERN,
                                 description="ISO 3166 alpha-2 of the state it belongs to or acts for.")
     role: Role | None = Field(default=None, description="Its role as an actor on the article's date; places other "
-                                                         "than states and capitals have none.")
+                                                         "than states have none.")
+    latitude: float | None = Field(default=None, ge=-90, le=90, description="A GeoNames place's.")
+    longitude: float | None = Field(default=None, ge=-180, le=180, description="A GeoNames place's.")
 
 
 class Agent(Part):
@@ -210,7 +212,7 @@ class Terms(Part):
 class EnrichedArticle(Contract):
     """An article with its entities, agents and coded actions, on ``articles.enriched``.
 
-    Version 2 added each entity's ``country`` and ``role``, and ``agents``."""
+    Version 2 added each entity's ``country``, ``role``, ``latitude`` and ``longitude``, and ``agents``."""
 
     schema_name = "enriched_article"
 

@@ -144,6 +144,12 @@ def test_a_state_of_the_nile_is_one_place():
     assert place.text == "ولاية نهر النيل"
 
 
+def test_a_geonames_place_carries_its_coordinates():
+    [city] = extract("وصل الوفد إلى الخرطوم")
+    assert (city.entity_id, city.country) == ("geonames:379252", "SD")
+    assert abs(city.latitude - 15.55) < 0.01 and abs(city.longitude - 32.53) < 0.01
+
+
 def test_gaza_has_one_id_alone_and_in_the_strip():
     places = [e for e in extract("قصفت الطائرات غزة، وقال سكان في قطاع غزة إن القصف استمر") if e.type == "LOC"]
     assert [e.text for e in places] == ["غزة", "قطاع غزة"]
