@@ -148,9 +148,7 @@ class ActionCoder:
                 if purpose or anaphoric or not self._happened(tokens, i, first):
                     i += entry.words
                     continue
-                action = self._action(field, text, tokens, i, prefix, entry, in_sentence, sentence_date or day)
-                if action is not None:
-                    actions.append(action)
+                actions += self._actions(field, text, tokens, i, prefix, entry, in_sentence, sentence_date or day)
                 i += entry.words
         return actions
 
@@ -179,13 +177,18 @@ class ActionCoder:
                        or (len(t.norm) > 1 and t.norm[0] in "وف" and t.norm[1:] in self._not_happened)
                        for t in window)
 
-    def _action(self, field: str, text: str, tokens, i: int, prefix: int, entry: Entry,
-                placed: Sequence[Placed], date: str | None) -> Action | None:
+    def _actions(self, field: str, text: str, tokens, i: int, prefix: int, entry: Entry,
+                 placed: Sequence[Placed], date: str | None) -> list[Action]:
+        """The trigger's actions: one for each pair of coordinated actors («طالبت الشركة فرنسا
+        وبريطانيا» is two demands)."""
         end = i + entry.words - 1
         actor1, actor2 = self._roles(tokens, i, end, entry, placed)
         if actor1 is None and actor2 is None:
-            return None
-        return self._make(field, text, tokens, i, prefix, end, entry, actor1, actor2, placed, date)
+            return []
+        firsts = [actor1, *_coordinated(tokens, actor1, placed)] if actor1 is not None and actor1.first > end else [actor1]
+        seconds = [actor2, *_coordinated(tokens, actor2, placed)]
+        return [self._make(field, text, tokens, i, prefix, end, entry, one, two, placed, date)
+                for one in firsts for two in seconds]
 
     def _roles(self, tokens, i: int, end: int, entry: Entry,
                placed: Sequence[Placed]) -> tuple[Placed | None, Placed | None]:
@@ -308,6 +311,17 @@ def _governed(token) -> bool:
 
 PASSIVE_PRONE = frozenset({"ASSAULT", "COERCE"})
 VICTIM_ROLES = frozenset({"CVL", "CRM", "REF"})
+
+
+def _coordinated(tokens, actor: Placed | None, placed: Sequence[Placed]) -> list[Placed]:
+    """The actors joined to ``actor`` by «و» right after it («فرنسا وبريطانيا»)."""
+    joined = []
+    while actor is not None:
+        actor = next((p for p in placed if p.first == actor.last + 1 and _is_actor(p)
+                      and tokens[p.first].norm[:1] == "و" and not _same(p, actor)), None)
+        if actor is not None:
+            joined.append(actor)
+    return joined
 
 
 def _type(placed: Placed) -> str | None:

@@ -128,3 +128,8 @@ def test_a_passive_makes_the_patient_actor2_and_the_agent_cue_actor1():
     assert ("COERCE", ("SA", "COP"), ("SA", "CRM")) in codes(actions)
     actions = code_body("قتل مدنيون في قصف على المدينة")
     assert all(a.actor1 is None or a.actor1.sector != "CVL" for a in actions if a.plover == "ASSAULT")
+
+
+def test_coordinated_actors_make_one_action_a_pair():
+    actions = code_body("طالبت الشركة فرنسا وبريطانيا بتسديد التكاليف")
+    assert {(a.plover, a.actor1.sector, a.actor2.text) for a in actions} == {("DEMAND", "BUS", "فرنسا"), ("DEMAND", "BUS", "بريطانيا")}
