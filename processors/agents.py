@@ -13,13 +13,23 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from importlib import resources
 
 import orjson
 
-from processors.arabic import proclitic_readings, word_start
+from processors.arabic import non_overlapping, proclitic_readings, word_start
 from processors.context import ArticleCountries
 from schemas import Agent, EnrichedArticle, NormalizedArticle, NormalizedField, Token
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    first: int
+    last: int
+    skip: int  # characters of proclitics before the phrase in its first token
+    role: str
+    country: str | None
 
 
 class AgentFinder:
@@ -58,26 +68,15 @@ class AgentFinder:
         tokens = normalized.tokens
         taken = _covered(tokens, entity_spans)
         agents = []
-        i = 0
-        while i < len(tokens):
-            found = None if taken[i] else self._phrase_at(text, tokens, i, taken)
-            if found is None:
-                i += 1
-                continue
-            last, role, skip = found
-            country = None
-            after = last + 1
-            if after < len(tokens) and tokens[after].norm in self._nisbas:  # also the nationality entity
-                country, last = self._nisbas[tokens[after].norm], after
-            token = tokens[i]
-            agents.append(Agent(text=text[token.start + skip:tokens[last].end], start=token.start + skip,
-                                end=tokens[last].end, field=field, role=role, country=country))
-            i = last + 1
+        for found in non_overlapping(len(tokens), taken, lambda i: self._phrase_at(text, tokens, i, taken)):
+            token = tokens[found.first]
+            agents.append(Agent(text=text[token.start + found.skip:tokens[found.last].end],
+                                start=token.start + found.skip, end=tokens[found.last].end, field=field,
+                                role=found.role, country=found.country))
         return agents
 
-    def _phrase_at(self, text: str, tokens: Sequence[Token], i: int,
-                   taken: Sequence[bool]) -> tuple[int, str, int] | None:
-        """(last token, role, characters of proclitics to skip) of the longest phrase at ``i``."""
+    def _phrase_at(self, text: str, tokens: Sequence[Token], i: int, taken: Sequence[bool]) -> _Found | None:
+        """The longest phrase at ``i``, with the nisba after it (also the nationality entity)."""
         token = tokens[i]
         for reading, consumed in proclitic_readings(token.norm):
             first = reading[2:] if reading.startswith("ال") and reading[2:] in self._first_words else reading
@@ -88,7 +87,10 @@ class AgentFinder:
                     continue
                 role = self._phrases.get((first, *(t.norm for t in tokens[i + 1:i + size])))
                 if role is not None:
-                    return i + size - 1, role, word_start(text[token.start:token.end], token.norm, reading, consumed)
+                    last = i + size - 1
+                    country = self._nisbas.get(tokens[last + 1].norm) if last + 1 < len(tokens) else None
+                    skip = word_start(text[token.start:token.end], token.norm, reading, consumed)
+                    return _Found(i, last + (country is not None), skip, role, country)
         return None
 
 

@@ -1,8 +1,11 @@
-"""Small facts of Arabic script shared by the processors: proclitics and offset mapping."""
+"""Small facts of Arabic script shared by the processors: proclitics, offset mapping, and the
+left-to-right scan of the token rules."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from functools import lru_cache
+from typing import Protocol, TypeVar
 
 # Zero-width characters stay inside a token (they do not split words) but leave its match form.
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
@@ -81,3 +84,25 @@ def word_start(token_text: str, norm: str, reading: str, consumed: int) -> int:
     if consumed and reading == "ا" + norm[consumed:]:
         consumed -= 1
     return original_offset(token_text, consumed) if consumed else 0
+
+
+class Spanning(Protocol):
+    last: int  # the index of the last token it covers
+
+
+S = TypeVar("S", bound=Spanning)
+
+
+def non_overlapping(size: int, taken: Sequence[bool], found_at: Callable[[int], S | None]) -> list[S]:
+    """What ``found_at`` finds at each token not ``taken``, left to right, each search starting
+    after the last token of the one before: the scan every token rule shares."""
+    found = []
+    i = 0
+    while i < size:
+        item = None if taken[i] else found_at(i)
+        if item is None:
+            i += 1
+            continue
+        found.append(item)
+        i = item.last + 1
+    return found

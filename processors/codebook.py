@@ -24,6 +24,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from processors.scoring import Tally
+
 CORE_TYPES = frozenset({"PERS", "ORG", "LOC"})
 ALL_TYPES = CORE_TYPES | {"MISC"}
 GENERIC_ROLES = frozenset({"UAF", "CVL", "CRM", "REF"})
@@ -108,29 +110,6 @@ class GoldActor:
 def plover(code: str | None) -> str:
     code = (code or "").upper()
     return PLOVER_FOLDS.get(code, code)
-
-
-@dataclass
-class Tally:
-    """Counts behind precision, recall and F1."""
-
-    gold: int = 0
-    found: int = 0
-    predicted: int = 0
-    correct: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.correct / self.predicted if self.predicted else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.found / self.gold if self.gold else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 @dataclass

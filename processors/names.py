@@ -17,7 +17,7 @@ from importlib import resources
 
 import orjson
 
-from processors.arabic import proclitic_readings
+from processors.arabic import non_overlapping, proclitic_readings
 from processors.cues import PERSON_TRIGGERS
 from schemas import Token
 
@@ -63,16 +63,7 @@ class NameChains:
         self._word_counts = word_counts
 
     def find(self, text: str, tokens: Sequence[Token], taken: Sequence[bool]) -> list[NameChain]:
-        chains = []
-        i = 0
-        while i < len(tokens):
-            chain = None if taken[i] else self._chain_at(text, tokens, i, taken)
-            if chain is None:
-                i += 1
-                continue
-            chains.append(chain)
-            i = chain.last + 1
-        return chains
+        return non_overlapping(len(tokens), taken, lambda i: self._chain_at(text, tokens, i, taken))
 
     def _chain_at(self, text: str, tokens: Sequence[Token], i: int, taken: Sequence[bool]) -> NameChain | None:
         consumed = self._given_name(text, tokens[i])

@@ -22,6 +22,7 @@ import pycrfsuite
 from processors.arabic import base_form
 from processors.cues import GIVEN_NAMES, LOCATION_TRIGGERS, ORGANISATION_TRIGGERS, PERSON_TRIGGERS
 from processors.names import NameLists
+from processors.scoring import Tally
 from schemas import Token
 
 MODEL_RESOURCE = "data/ner-anercorp.crfsuite"
@@ -290,27 +291,7 @@ def read_conll(path: Path) -> list[list[tuple[str, str]]]:
     return sentences
 
 
-@dataclass(frozen=True)
-class Score:
-    gold: int
-    predicted: int
-    correct: int
-
-    @property
-    def precision(self) -> float:
-        return self.correct / self.predicted if self.predicted else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.correct / self.gold if self.gold else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-
-def score_entities(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]) -> dict[str, Score]:
+def score_entities(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]) -> dict[str, Tally]:
     """Entity-level scores (exact span and type, conlleval-style), overall and per type."""
     counts = {etype: [0, 0, 0] for etype in ("ALL", *ENTITY_TYPES)}
     for gold_labels, predicted_labels in zip(gold, predicted, strict=True):
@@ -320,4 +301,5 @@ def score_entities(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[s
             for span in spans:
                 counts["ALL"][column] += 1
                 counts.setdefault(span[2], [0, 0, 0])[column] += 1
-    return {etype: Score(*values) for etype, values in counts.items()}
+    return {etype: Tally(gold=gold, found=correct, predicted=predicted, correct=correct)
+            for etype, (gold, predicted, correct) in counts.items()}

@@ -20,7 +20,7 @@ from importlib import resources
 
 import orjson
 
-from processors.arabic import proclitic_readings
+from processors.arabic import non_overlapping, proclitic_readings
 from processors.gazetteer import Match
 from processors.cues import PERSON_TRIGGERS
 from schemas import Token
@@ -87,16 +87,7 @@ class PhraseFinder:
              taken: Sequence[bool]) -> list[Phrase]:
         """Non-overlapping phrases, left to right, over the tokens of ``text`` not ``taken``;
         ``known``: the registry matches by their first token."""
-        phrases = []
-        i = 0
-        while i < len(tokens):
-            phrase = None if taken[i] else self._phrase_at(text, tokens, i, known)
-            if phrase is None:
-                i += 1
-                continue
-            phrases.append(phrase)
-            i = phrase.last + 1
-        return phrases
+        return non_overlapping(len(tokens), taken, lambda i: self._phrase_at(text, tokens, i, known))
 
     def head(self, token: Token) -> tuple[_Head, bool, int] | None:
         """The head noun a token is (with its article and proclitics), as ``(head, definite,

@@ -1,10 +1,34 @@
-"""Scores of event clustering against a gold partition: BCubed and pairwise."""
+"""Scores: precision, recall and F1 from counts, and event clustering against a gold
+partition (BCubed and pairwise)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+
+@dataclass
+class Tally:
+    """Counts behind precision, recall and F1: ``found`` of ``gold`` were found, ``correct`` of
+    ``predicted`` were right (the same count where predictions and gold pair one to one)."""
+
+    gold: int = 0
+    found: int = 0
+    predicted: int = 0
+    correct: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        return _f1(self.precision, self.recall)
 
 
 @dataclass(frozen=True)
