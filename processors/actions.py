@@ -188,7 +188,7 @@ class ActionCoder:
         firsts = [actor1, *_coordinated(tokens, actor1, placed)] if actor1 is not None and actor1.first > end else [actor1]
         seconds = [actor2, *_coordinated(tokens, actor2, placed)]
         return [self._make(field, text, tokens, i, prefix, end, entry, one, two, placed, date)
-                for one in firsts for two in seconds]
+                for one in firsts for two in seconds if one is not two and not (one and two and _same(one, two))]
 
     def _roles(self, tokens, i: int, end: int, entry: Entry,
                placed: Sequence[Placed]) -> tuple[Placed | None, Placed | None]:
