@@ -66,6 +66,7 @@ class Placed:
     first: int
     last: int
     canonical: Canonical | None
+    locative: bool = False  # a state named as where («في شمال سوريا»), not as who
 
 
 class ActionCoder:
@@ -104,6 +105,8 @@ class ActionCoder:
         self._between_cue = match_form("بين")
         self._chair_cues = frozenset(match_form(w) for w in raw["cues"]["chair"])
         self._done = match_form("تم")
+        self._places_cues = frozenset(match_form(w) for w in raw["cues"]["place"])
+        self._compass = frozenset(match_form(w) for w in raw["cues"]["compass"])
         self._agent_cues = frozenset(tuple(match_form(cue).split()) for cue in raw["cues"]["agent"])
         self._entities = {entity.entity_id: entity for entity, _ in registry.entries}
 
@@ -128,7 +131,7 @@ class ActionCoder:
         tokens = normalized.tokens
         starts = [t.start for t in tokens]
         ends = [t.end for t in tokens]
-        placed = self._place(starts, ends, entities)
+        placed = self._place(tokens, starts, ends, entities)
         actions = []
         for sentence in normalized.sentences:
             first = bisect_left(starts, sentence.start)
@@ -276,14 +279,22 @@ class ActionCoder:
         return Action(actor1=self._ref(actor1), actor2=self._ref(actor2), plover=entry.plover, cameo=entry.cameo,
                       trigger=trigger, location=self._ref(location), date=date, confidence=round(confidence, 2))
 
-    def _place(self, starts: list[int], ends: list[int], entities: Sequence[Entity | Agent]) -> list[Placed]:
+    def _locative(self, tokens, first: int) -> bool:
+        """«في سوريا», «في شمال سوريا», «داخل تركيا»: the words before say where."""
+        before = [t.norm for t in tokens[max(0, first - 2):first]]
+        if before and before[-1] in self._compass:
+            before = before[:-1]
+        return bool(before and before[-1] in self._places_cues)
+
+    def _place(self, tokens, starts: list[int], ends: list[int], entities: Sequence[Entity | Agent]) -> list[Placed]:
         """Each entity or agent with its token range, from the tokens' start and end offsets."""
         placed = []
         for entity in entities:
             first = bisect_right(ends, entity.start)  # the first token ending after the entity starts
             last = bisect_left(starts, entity.end) - 1  # the last token starting before it ends
             if 0 <= first <= last < len(starts):
-                placed.append(Placed(entity, first, last, self._entities.get(getattr(entity, "entity_id", None))))
+                placed.append(Placed(entity, first, last, self._entities.get(getattr(entity, "entity_id", None)),
+                                     self._locative(tokens, first)))
         return placed
 
     @staticmethod
@@ -333,7 +344,7 @@ def _is_actor(placed: Placed) -> bool:
     """People, organisations, generic actors and countries act; other places are where things happen."""
     if _type(placed) in ("PERS", "ORG", None):
         return True
-    return placed.canonical is not None and placed.canonical.kind == "country"
+    return placed.canonical is not None and placed.canonical.kind == "country" and not placed.locative
 
 
 def _same(a: Placed, b: Placed) -> bool:

@@ -133,3 +133,9 @@ def test_a_passive_makes_the_patient_actor2_and_the_agent_cue_actor1():
 def test_coordinated_actors_make_one_action_a_pair():
     actions = code_body("طالبت الشركة فرنسا وبريطانيا بتسديد التكاليف")
     assert {(a.plover, a.actor1.sector, a.actor2.text) for a in actions} == {("DEMAND", "BUS", "فرنسا"), ("DEMAND", "BUS", "بريطانيا")}
+
+
+def test_a_state_named_as_where_is_the_place_not_an_actor():
+    actions = code_body("قصف تنظيم داعش مواقع في شمال سوريا")
+    assert [(a.plover, a.actor1.sector, a.actor2, a.location.text) for a in actions] == [
+        ("ASSAULT", "IMG", None, "سوريا")]
