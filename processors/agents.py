@@ -18,16 +18,15 @@ from importlib import resources
 
 import orjson
 
-from processors.arabic import non_overlapping, proclitic_readings, word_start
+from processors.arabic import non_overlapping, proclitic_readings, reading_start
 from processors.context import ArticleCountries
 from schemas import Agent, EnrichedArticle, NormalizedArticle, NormalizedField, Token
 
 
 @dataclass(frozen=True, slots=True)
 class _Found:
-    first: int
-    last: int
-    skip: int  # characters of proclitics before the phrase in its first token
+    last: int  # its last token
+    start: int  # where it starts in the original text, after its proclitics
     role: str
     country: str | None
 
@@ -69,9 +68,8 @@ class AgentFinder:
         taken = _covered(tokens, entity_spans)
         agents = []
         for found in non_overlapping(len(tokens), taken, lambda i: self._phrase_at(text, tokens, i, taken)):
-            token = tokens[found.first]
-            agents.append(Agent(text=text[token.start + found.skip:tokens[found.last].end],
-                                start=token.start + found.skip, end=tokens[found.last].end, field=field,
+            end = tokens[found.last].end
+            agents.append(Agent(text=text[found.start:end], start=found.start, end=end, field=field,
                                 role=found.role, country=found.country))
         return agents
 
@@ -89,8 +87,8 @@ class AgentFinder:
                 if role is not None:
                     last = i + size - 1
                     country = self._nisbas.get(tokens[last + 1].norm) if last + 1 < len(tokens) else None
-                    skip = word_start(text[token.start:token.end], token.norm, reading, consumed)
-                    return _Found(i, last + (country is not None), skip, role, country)
+                    return _Found(last + (country is not None), reading_start(text, token, reading, consumed),
+                                  role, country)
         return None
 
 

@@ -7,6 +7,8 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Protocol, TypeVar
 
+from schemas import Token
+
 # Zero-width characters stay inside a token (they do not split words) but leave its match form.
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 # Characters the match form removes around letters: Arabic diacritics, tatweel, zero-width. Used
@@ -77,13 +79,13 @@ def original_offset(token_text: str, norm_chars: int) -> int:
     return index
 
 
-def word_start(token_text: str, norm: str, reading: str, consumed: int) -> int:
-    """Where ``reading``, one of ``proclitic_readings(norm)``, starts in ``token_text``. After
+def reading_start(text: str, token: Token, reading: str, consumed: int) -> int:
+    """Where ``reading``, one of ``proclitic_readings(token.norm)``, starts in ``text``. After
     «لل» the article's alef is elided in writing, so no substring names the word alone: the
     preposition stays with it («للخارجية», never «لخارجية»; but «للبنان» → «لبنان»)."""
-    if consumed and reading == "ا" + norm[consumed:]:
+    if consumed and reading == "ا" + token.norm[consumed:]:
         consumed -= 1
-    return original_offset(token_text, consumed) if consumed else 0
+    return token.start + (original_offset(text[token.start:token.end], consumed) if consumed else 0)
 
 
 class Spanning(Protocol):

@@ -22,7 +22,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from processors.arabic import PROCLITIC_LETTERS, original_offset, proclitic_readings, word_start
+from processors.arabic import PROCLITIC_LETTERS, original_offset, proclitic_readings, reading_start
 from processors.context import ArticleCountries
 from processors.gazetteer import Gazetteer, Match
 from processors.names import NameChains
@@ -119,7 +119,7 @@ class EntityExtractor:
         for m in matches:
             taken[m.first:m.last + 1] = [True] * (m.last - m.first + 1)
         phrases = self._phrases.find(text, tokens, {m.first: m for m in matches}, taken)
-        found = self._phrase_entities(field, text, tokens, phrases)
+        found = self._phrase_entities(field, tokens, phrases)
         inside = [False] * len(tokens)
         for item in found:
             inside[item.first:item.last + 1] = [True] * (item.last - item.first + 1)
@@ -137,12 +137,9 @@ class EntityExtractor:
             found.append(item)
             taken[item.first] = True
         for chain in self._names.find(text, tokens, taken):
-            head = tokens[chain.first]
-            reading = next(r for r, c in proclitic_readings(head.norm) if c == chain.consumed)
             forms = _forms(tokens, chain.first, chain.last)
-            found.append(Found(field, chain.first, chain.last,
-                               head.start + word_start(text[head.start:head.end], head.norm, reading, chain.consumed),
-                               tokens[chain.last].end, "PERS", forms, _provisional("PERS", forms)))
+            found.append(Found(field, chain.first, chain.last, chain.start, tokens[chain.last].end, "PERS", forms,
+                               _provisional("PERS", forms)))
             taken[chain.first:chain.last + 1] = [True] * (chain.last - chain.first + 1)
         registry_tags = self._gazetteer.iob_tags(matches, len(tokens))
         for first, last in _sentence_ranges(tokens, normalized.sentences):
@@ -165,18 +162,15 @@ class EntityExtractor:
         return (tokens[match.first].norm in self._nisbas and before.startswith("ال") and len(before) > 3
                 and before.endswith(("ه", "ات")))
 
-    def _phrase_entities(self, field: str, text: str, tokens: Sequence[Token], phrases) -> list[Found]:
+    def _phrase_entities(self, field: str, tokens: Sequence[Token], phrases) -> list[Found]:
         """Head-noun phrases as entities: the registry organisation they name («تنظيم داعش»),
         else a provisional one, with the role and country the phrase gives."""
         found = []
         for phrase in phrases:
-            head = tokens[phrase.first]
-            reading = next(r for r, c in proclitic_readings(head.norm) if c == phrase.consumed)
-            start = head.start + word_start(text[head.start:head.end], head.norm, reading, phrase.consumed)
             forms = _forms(tokens, phrase.first, phrase.last)
             entity = phrase.known.entity if phrase.known is not None else _provisional(phrase.type, forms)
-            found.append(Found(field, phrase.first, phrase.last, start, tokens[phrase.last].end, phrase.type, forms,
-                               entity, country=phrase.country, role=phrase.role))
+            found.append(Found(field, phrase.first, phrase.last, phrase.start, tokens[phrase.last].end, phrase.type,
+                               forms, entity, country=phrase.country, role=phrase.role))
         return found
 
     def _nationalities(self, field: str, text: str, tokens: Sequence[Token], taken: list[bool]) -> list[Found]:
@@ -191,8 +185,8 @@ class EntityExtractor:
                     country = self._countries.get(iso)
                     entity = Canonical(f"nationality:{iso.lower()}", "MISC",
                                        country.canonical if country else iso, "nationality", iso)
-                    start = token.start + word_start(text[token.start:token.end], token.norm, reading, consumed)
-                    found.append(Found(field, i, i, start, token.end, "MISC", (token.base,), entity))
+                    found.append(Found(field, i, i, reading_start(text, token, reading, consumed), token.end,
+                                       "MISC", (token.base,), entity))
                     break
         return found
 

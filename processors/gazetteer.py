@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from processors.arabic import PROCLITIC_LETTERS, base_form, proclitic_readings, word_start
+from processors.arabic import PROCLITIC_LETTERS, base_form, proclitic_readings, reading_start
 from processors.registry import Canonical, Registry
 from processors.terms import DocumentFrequencies
 from schemas import Token
@@ -56,8 +56,8 @@ class Gazetteer:
             if match is None:
                 i += 1
                 continue
-            length, skip, entity = match
-            found.append(Match(i, i + length - 1, tokens[i].start + skip, tokens[i + length - 1].end, entity))
+            length, start, entity = match
+            found.append(Match(i, i + length - 1, start, tokens[i + length - 1].end, entity))
             i += length
         return found
 
@@ -82,9 +82,7 @@ class Gazetteer:
             for n in range(len(rest) + 1, 0, -1):
                 entity = self._index.get((stripped, *rest[:n - 1]))
                 if entity is not None:
-                    token = tokens[i]
-                    skip = word_start(text[token.start:token.end], first, stripped, consumed)
-                    return n, skip, entity
+                    return n, reading_start(text, tokens[i], stripped, consumed), entity
         return None
 
     def _whole_word_likelier(self, word: str, name: str) -> bool:

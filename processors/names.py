@@ -17,7 +17,7 @@ from importlib import resources
 
 import orjson
 
-from processors.arabic import non_overlapping, proclitic_readings
+from processors.arabic import non_overlapping, proclitic_readings, reading_start
 from processors.cues import PERSON_TRIGGERS
 from schemas import Token
 
@@ -46,11 +46,12 @@ class NameLists:
 
 @dataclass(frozen=True, slots=True)
 class NameChain:
-    """Tokens ``[first, last]`` name a person; ``consumed`` proclitic characters come first."""
+    """Tokens ``[first, last]`` name a person, from ``start`` in the original text (after the
+    first token's proclitics)."""
 
     first: int
     last: int
-    consumed: int
+    start: int
 
 
 class NameChains:
@@ -66,8 +67,8 @@ class NameChains:
         return non_overlapping(len(tokens), taken, lambda i: self._chain_at(text, tokens, i, taken))
 
     def _chain_at(self, text: str, tokens: Sequence[Token], i: int, taken: Sequence[bool]) -> NameChain | None:
-        consumed = self._given_name(text, tokens[i])
-        if consumed is None:
+        reading = self._given_name(text, tokens[i])
+        if reading is None:
             return None
         last = i
         j = i + 1
@@ -81,15 +82,18 @@ class NameChains:
                 last, j = j, j + 1
             else:
                 break
-        return NameChain(i, last, consumed) if last > i else None
+        return NameChain(i, last, reading_start(text, tokens[i], *reading)) if last > i else None
 
-    def _given_name(self, text: str, token: Token) -> int | None:
-        """How many proclitic characters come before the given name the token is, if it is one."""
+    def _given_name(self, text: str, token: Token) -> tuple[str, int] | None:
+        """The reading of the token (and its proclitic characters) that is a given name, if any.
+        «لل» is «ل» + «ال» before a noun far more often than «ل» before a name: «للبنى التحتية» is
+        the infrastructure, not Lubna."""
         for reading, consumed in proclitic_readings(token.norm):
-            if reading in self._given:
-                return consumed
-            if reading in AMBIGUOUS_FOLDS and text[token.start:token.end].endswith("ي"):
-                return consumed
+            if consumed and token.norm[consumed - 1:consumed + 1] == "لل":
+                continue
+            if reading in self._given or (reading in AMBIGUOUS_FOLDS
+                                          and text[token.start:token.end].endswith("ي")):
+                return reading, consumed
         return None
 
     def _name_word(self, norm: str) -> bool:

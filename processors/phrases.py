@@ -20,7 +20,7 @@ from importlib import resources
 
 import orjson
 
-from processors.arabic import non_overlapping, proclitic_readings
+from processors.arabic import non_overlapping, proclitic_readings, reading_start
 from processors.gazetteer import Match
 from processors.cues import PERSON_TRIGGERS
 from schemas import Token
@@ -35,12 +35,12 @@ ADJECTIVE_ENDINGS = ("ي", "يا", "ين", "ون")  # «صندوق استثما�
 
 @dataclass(frozen=True, slots=True)
 class Phrase:
-    """Tokens ``[first, last]`` name an organisation or a place; ``consumed`` match-form
-    characters of proclitics come before the head in the first token."""
+    """Tokens ``[first, last]`` name an organisation or a place, from ``start`` in the original
+    text (after the head's proclitics)."""
 
     first: int
     last: int
-    consumed: int
+    start: int
     type: str
     role: str | None
     country: str | None
@@ -89,22 +89,22 @@ class PhraseFinder:
         ``known``: the registry matches by their first token."""
         return non_overlapping(len(tokens), taken, lambda i: self._phrase_at(text, tokens, i, known))
 
-    def head(self, token: Token) -> tuple[_Head, bool, int] | None:
+    def head(self, token: Token) -> tuple[_Head, bool, str, int] | None:
         """The head noun a token is (with its article and proclitics), as ``(head, definite,
-        proclitic characters)``."""
+        reading, proclitic characters)``."""
         for form, consumed in proclitic_readings(token.norm):
             definite = form.startswith("ال") and len(form) > 4
             head = self._heads.get(form[2:] if definite else form)
             if head is not None:
-                return head, definite, consumed
+                return head, definite, form, consumed
         return None
 
     def _phrase_at(self, text: str, tokens: Sequence[Token], i: int, known: Mapping[int, Match]) -> Phrase | None:
         found = self.head(tokens[i])
         if found is None:
             role = self._institutions.get(tokens[i].norm)
-            return None if role is None else Phrase(i, i, 0, "ORG", role, None, None)
-        head, definite, consumed = found
+            return None if role is None else Phrase(i, i, tokens[i].start, "ORG", role, None, None)
+        head, definite, reading, consumed = found
         country = organisation = None
         strong = False  # a nisba, an institutional adjective, a known name or another head follows
         qualified = False  # a nisba came: the idafa is over
@@ -170,7 +170,8 @@ class PhraseFinder:
             if head.type == "ORG" and words & role_words:
                 role = word_role
                 break
-        return Phrase(i, last, consumed, head.type, role if head.type == "ORG" else None, country, organisation)
+        return Phrase(i, last, reading_start(text, tokens[i], reading, consumed), head.type,
+                      role if head.type == "ORG" else None, country, organisation)
 
     def _stopped(self, norm: str) -> bool:
         """A stop word, also with a proclitic («فسوف», «وإلى»)."""

@@ -240,3 +240,8 @@ def test_a_named_organisation_is_an_entity_not_an_agent():
     body = "نفذت القوات السعودية عملية"
     assert agents_of(body) == [] and [(e.text, e.country, e.role) for e in extract(body)] == [
         ("القوات السعودية", "SA", "MIL")]
+
+
+def test_after_a_preposition_a_word_is_read_whole_and_the_span_starts_at_it():
+    entities = extract("وانضم مقاتلون للواء 35 مدرع، فيما تعمل الحكومة للبنى التحتية")
+    assert [(e.text, e.type) for e in entities] == [("لواء 35", "ORG")]  # «ل» + «لواء»; no «لبنى»
