@@ -16,5 +16,6 @@ from processors import ner
 from processors.normalize import Normalizer
 from processors.window import WindowState
 
-__all__ = ["ActionCoder", "AgentFinder", "Deduplicator", "EntityExtractor", "EventAssembler", "Gazetteer", "Normalizer", "Rejected", "Verdict",
+__all__ = ["ActionCoder", "AgentFinder", "Deduplicator", "EntityExtractor", "EventAssembler", "Gazetteer", "Normalizer",
+           "Rejected", "Verdict",
            "WindowState", "event_id_for", "ner"]

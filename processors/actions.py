@@ -68,6 +68,15 @@ class Placed:
     canonical: Canonical | None
     locative: bool = False  # a state named as where («في شمال سوريا»), not as who
 
+    @property
+    def type(self) -> str | None:
+        """The entity type; an agent has none."""
+        return getattr(self.entity, "type", None)
+
+    @property
+    def entity_id(self) -> str | None:
+        return getattr(self.entity, "entity_id", None)
+
 
 class ActionCoder:
     """``(NormalizedArticle, EnrichedArticle) -> EnrichedArticle`` with its ``actions`` filled in."""
@@ -188,10 +197,12 @@ class ActionCoder:
         actor1, actor2 = self._roles(tokens, i, end, entry, placed)
         if actor1 is None and actor2 is None:
             return []
-        firsts = [actor1, *_coordinated(tokens, actor1, placed)] if actor1 is not None and actor1.first > end else [actor1]
+        after_verb = actor1 is not None and actor1.first > end  # «قالت مصر والسعودية»: both speak
+        firsts = [actor1, *_coordinated(tokens, actor1, placed)] if after_verb else [actor1]
         seconds = [actor2, *_coordinated(tokens, actor2, placed)]
         return [self._make(field, text, tokens, i, prefix, end, entry, one, two, placed, date)
-                for one in firsts for two in seconds if one is not two and not (one and two and _same(one, two))]
+                for one in firsts for two in seconds
+                if one is None or two is None or not (one is two or _same(one, two))]
 
     def _roles(self, tokens, i: int, end: int, entry: Entry,
                placed: Sequence[Placed]) -> tuple[Placed | None, Placed | None]:
@@ -203,7 +214,7 @@ class ActionCoder:
             t.norm in self._chair_cues for t in tokens[end + 1:min(p.first, end + 1 + CHAIR_GAP)])
             and p.first - end <= CHAIR_GAP + CUE_GAP]
         # «برئاسة رئيس مجلس الوزراء محمد الجلالي»: the person who chairs, not the body in his title
-        chaired = next((p for p in chairs if _type(p) == "PERS"), chairs[0] if chairs else None)
+        chaired = next((p for p in chairs if p.type == "PERS"), chairs[0] if chairs else None)
         if self._passive(tokens, i, end, entry, after):  # «تم اعتقال المتهمين على يد الشرطة», «قتل مدنيون»
             return self._agentive(tokens, end, after), next(iter(after), None)
         if chaired is not None:  # «اجتماع برئاسة …»
@@ -235,7 +246,7 @@ class ActionCoder:
                 actor2 = candidate
                 following = rest[k + 1] if k + 1 < len(rest) else None
                 if (following is not None and candidate.canonical is not None and candidate.canonical.kind == "country"
-                        and following.first == candidate.last + 1 and _type(following) == "PERS"):
+                        and following.first == candidate.last + 1 and following.type == "PERS"):
                     actor2 = following  # «وزير خارجية تركيا هاكان فيدان»: the person, not the country
                 break
         return actor1, actor2
@@ -247,7 +258,7 @@ class ActionCoder:
             return i > 0 and any(reading == self._done for reading, _ in proclitic_readings(tokens[i - 1].norm))
         subject = next(iter(after), None)
         return (entry.plover in PASSIVE_PRONE and subject is not None and subject.first - end <= SUBJECT_GAP
-                and getattr(subject.entity, "role", None) in VICTIM_ROLES and _type(subject) is None)
+                and subject.type is None and subject.entity.role in VICTIM_ROLES)
 
     def _agentive(self, tokens, end: int, after: Sequence[Placed]) -> Placed | None:
         """Who did it, in a passive: the actor after «على يد», «من قبل», «برصاص», «بواسطة»."""
@@ -267,7 +278,7 @@ class ActionCoder:
 
     def _make(self, field: str, text: str, tokens, i: int, prefix: int, end: int, entry: Entry,
               actor1: Placed | None, actor2: Placed | None, placed: Sequence[Placed], date: str | None) -> Action:
-        places = [p for p in placed if _type(p) == "LOC" and not _is_actor(p)
+        places = [p for p in placed if p.type == "LOC" and not _is_actor(p)
                   and min(abs(p.first - end), abs(i - p.last)) <= PLACE_DISTANCE]
         location = min(places, key=lambda p: abs(p.first - i), default=None)
         confidence = 0.3 + 0.3 * (actor1 is not None) + 0.2 * (actor2 is not None) \
@@ -293,8 +304,8 @@ class ActionCoder:
             first = bisect_right(ends, entity.start)  # the first token ending after the entity starts
             last = bisect_left(starts, entity.end) - 1  # the last token starting before it ends
             if 0 <= first <= last < len(starts):
-                placed.append(Placed(entity, first, last, self._entities.get(getattr(entity, "entity_id", None)),
-                                     self._locative(tokens, first)))
+                canonical = self._entities.get(entity.entity_id) if isinstance(entity, Entity) else None
+                placed.append(Placed(entity, first, last, canonical, self._locative(tokens, first)))
         return placed
 
     @staticmethod
@@ -303,7 +314,7 @@ class ActionCoder:
         if placed is None:
             return None
         actor = placed.entity
-        return ActorRef(entity_id=getattr(actor, "entity_id", None), canonical=getattr(actor, "canonical", None),
+        return ActorRef(entity_id=placed.entity_id, canonical=actor.canonical if isinstance(actor, Entity) else None,
                         text=actor.text, country=actor.country, sector=actor.role)
 
 
@@ -335,21 +346,15 @@ def _coordinated(tokens, actor: Placed | None, placed: Sequence[Placed]) -> list
     return joined
 
 
-def _type(placed: Placed) -> str | None:
-    """The entity type, or None for an agent."""
-    return getattr(placed.entity, "type", None)
-
-
 def _is_actor(placed: Placed) -> bool:
     """People, organisations, generic actors and countries act; other places are where things happen."""
-    if _type(placed) in ("PERS", "ORG", None):
+    if placed.type in ("PERS", "ORG", None):
         return True
     return placed.canonical is not None and placed.canonical.kind == "country" and not placed.locative
 
 
 def _same(a: Placed, b: Placed) -> bool:
-    identity = getattr(a.entity, "entity_id", None)
-    return identity is not None and identity == getattr(b.entity, "entity_id", None)
+    return a.entity_id is not None and a.entity_id == b.entity_id
 
 
 def merge_actions(known: Sequence[Action], new: Sequence[Action]) -> list[Action]:

@@ -1,14 +1,18 @@
 """The canonical entity registry shipped in ``processors/data``.
 
 - ``countries.json``: every country (CLDR Arabic names, curated variants);
-- ``cities.json``: capitals and major cities (GeoNames, built by ``make_cities.py``);
-- ``registry.json``: curated people with their offices (2015 and 2024), organisations,
-  regions, the nisba stems of countries (روس → الروسي، الروسية), ministries and the
-  words of offices.
+- ``cities.json``: the places of GeoNames cities1000 with coordinates (``make_cities.py``);
+- ``registry.json``: curated people with their dated offices, organisations with their
+  roles, regions, the nisba stems of countries (روس → الروسي، الروسية), ministries and the
+  words of offices;
+- ``actors.json``: people and organisations from UniversalPetrarch's actor dictionary,
+  checked by hand (``make_actors.py``).
 
 Ministries are generated: «وزارة الخارجية الروسية» and «الخارجية الروسية» are the
-Russian foreign ministry. A name that two unrelated entries share is left out, so
-that the registry never guesses; a country wins over its own capital («الكويت»).
+Russian foreign ministry. A name two sources give is the better-ranked source's
+(``CURATED``, then ``GENERATED``, then ``DICTIONARY``); a name that two entries of one
+source share is left out, so that the registry never guesses; a country wins over its
+own capital («الكويت»).
 """
 
 from __future__ import annotations
@@ -86,8 +90,8 @@ class Registry:
 
     def names_by_form(self, match_form: Callable[[str], str]) -> dict[tuple[str, ...], Canonical]:
         """Match-form token tuples to entities, ambiguous names left out. A name two sources give
-        is the better-ranked source's (``SOURCE_RANKS``): hand-curated entries first, then the
-        countries, their ministries and GeoNames' cities, then the actor dictionary."""
+        is the better-ranked source's: hand-curated entries first, then the countries, their
+        ministries and GeoNames' cities, then the actor dictionary."""
         claims: dict[tuple[str, ...], dict[str, Canonical]] = defaultdict(dict)
         for entity, names in self.entries:
             for name in names:

@@ -304,7 +304,8 @@ def evaluate_entities(gold_file: Path, stream: Path) -> None:
 
     gold, enriched = _gold_through_pipeline(gold_file, stream)
     predicted = {article_id: record["entities"] for article_id, record in enriched.items()}
-    header = f"{'':<12} {'gold':>5} {'distinct':>6} {'found':>6} {'correct':>8} {'precision':>10} {'recall':>7} {'F1':>6}"
+    header = (f"{'':<12} {'gold':>5} {'distinct':>6} {'found':>6} {'correct':>8} {'precision':>10} {'recall':>7} "
+              f"{'F1':>6}")
     for split, articles in _splits(gold):
         core = score_entities(articles, predicted, CORE_TYPES)
         every = score_entities(articles, predicted, ALL_TYPES)

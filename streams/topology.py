@@ -24,7 +24,16 @@ from typing import Any
 
 import orjson
 
-from processors import ActionCoder, AgentFinder, Deduplicator, EntityExtractor, EventAssembler, Gazetteer, Normalizer, WindowState
+from processors import (
+    ActionCoder,
+    AgentFinder,
+    Deduplicator,
+    EntityExtractor,
+    EventAssembler,
+    Gazetteer,
+    Normalizer,
+    WindowState,
+)
 from processors.camel_ner import CamelBertTagger
 from processors.errors import BackendUnavailable
 from processors.ner import NerTagger
@@ -104,11 +113,14 @@ def build_stages(settings: Settings) -> tuple[Stage, ...]:
     deduplicator = Deduplicator(window=timedelta(hours=settings.dedup_window_h),
                                 threshold=settings.dedup_threshold)
     registry = load_registry()
-    extractor = EntityExtractor(registry, Gazetteer.from_registry(registry, normalizer.match_form),
+    # the shipped word frequencies tell common words from names; clustering may weigh terms by others
+    word_frequencies = DocumentFrequencies.load()
+    extractor = EntityExtractor(registry, Gazetteer.from_registry(registry, normalizer.match_form,
+                                                                  word_frequencies.counts),
                                 entity_tagger(settings), normalizer.match_form)
     agents = AgentFinder(normalizer.match_form, registry.nisbas_by_form(normalizer.match_form))
     coder = ActionCoder(registry, normalizer.match_form)
-    weigher = TermWeigher(DocumentFrequencies.load(Path(settings.idf_file) if settings.idf_file else None))
+    weigher = TermWeigher(DocumentFrequencies.load(Path(settings.idf_file)) if settings.idf_file else word_frequencies)
     assembler = EventAssembler(threshold=settings.event_threshold, window=timedelta(hours=settings.event_window_h))
 
     def normalize(article: Article, _state: Any) -> list[Output]:
