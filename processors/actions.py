@@ -48,6 +48,7 @@ CHAIR_GAP = 2  # «برئاسة» at most this many words after the trigger
 OBJECT_GAP = 6  # words at most between a verb's subject and its direct object
 CUE_GAP = 4  # «مع وزير خارجية تركيا»: a cue at most this many words before the entity
 PLACE_DISTANCE = 8  # words at most between the trigger and its place
+HONORIFIC_GAP = 2  # «وزير التعليم الدكتور عزام الدخيل»: words at most between a title and its holder
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ class ActionCoder:
         self._between_cue = match_form("بين")
         self._chair_cues = frozenset(match_form(w) for w in raw["cues"]["chair"])
         self._done = match_form("تم")
+        self._peer = match_form("نظير")
         self._places_cues = frozenset(match_form(w) for w in raw["cues"]["place"])
         self._compass = frozenset(match_form(w) for w in raw["cues"]["compass"])
         self._agent_cues = frozenset(tuple(match_form(cue).split()) for cue in raw["cues"]["agent"])
@@ -160,7 +162,8 @@ class ActionCoder:
                 if purpose or anaphoric or not self._happened(tokens, i, first):
                     i += entry.words
                     continue
-                actions += self._actions(field, text, tokens, i, prefix, entry, in_sentence, sentence_date or day)
+                actions += self._actions(field, text, tokens, i, prefix, entry, in_sentence, sentence_date or day,
+                                         placed)
                 i += entry.words
         return actions
 
@@ -190,13 +193,15 @@ class ActionCoder:
                        for t in window)
 
     def _actions(self, field: str, text: str, tokens, i: int, prefix: int, entry: Entry,
-                 placed: Sequence[Placed], date: str | None) -> list[Action]:
+                 placed: Sequence[Placed], date: str | None, in_field: Sequence[Placed]) -> list[Action]:
         """The trigger's actions: one for each pair of coordinated actors («طالبت الشركة فرنسا
         وبريطانيا» is two demands)."""
         end = i + entry.words - 1
         actor1, actor2 = self._roles(tokens, i, end, entry, placed)
         if actor1 is None and actor2 is None:
             return []
+        if actor1 is None:  # the sentence's other actor, else the nearest of the field
+            actor1 = _nearest(placed, i, end, actor2) or _nearest(in_field, i, end, actor2)
         after_verb = actor1 is not None and actor1.first > end  # «قالت مصر والسعودية»: both speak
         firsts = [actor1, *_coordinated(tokens, actor1, placed)] if after_verb else [actor1]
         seconds = [actor2, *_coordinated(tokens, actor2, placed)]
@@ -219,7 +224,8 @@ class ActionCoder:
             return self._agentive(tokens, end, after), next(iter(after), None)
         if chaired is not None:  # «اجتماع برئاسة …»
             actor1 = chaired
-        elif after and entry.verb and after[0].first - end <= SUBJECT_GAP:  # verb, then its subject
+        elif after and entry.verb and after[0].first - end <= SUBJECT_GAP and not self._counterpart(tokens, after[0]):
+            # verb, then its subject; «يستقبل نظيره» is an object, the counterpart of the subject
             actor1 = after[0]
         elif after and not entry.verb and after[0].first == end + 1 and not _governed(tokens[after[0].first]):
             actor1 = after[0]  # «هجوم داعش»: the noun's agent follows it
@@ -249,7 +255,13 @@ class ActionCoder:
                         and following.first == candidate.last + 1 and following.type == "PERS"):
                     actor2 = following  # «وزير خارجية تركيا هاكان فيدان»: the person, not the country
                 break
+        if actor1 is not None and actor2 is None and chaired is None:  # a chaired meeting is the body's own
+            actor2 = _nearest(placed, i, end, actor1)
         return actor1, actor2
+
+    def _counterpart(self, tokens, placed: Placed) -> bool:
+        """«نظيره الإيراني», «بنظيره»: the subject's counterpart, so not the subject."""
+        return any(reading.startswith(self._peer) for reading, _ in proclitic_readings(tokens[placed.first].norm))
 
     def _passive(self, tokens, i: int, end: int, entry: Entry, after: Sequence[Placed]) -> bool:
         """«تم + maṣdar» («تم اعتقال»), or a violent or coercive verb whose subject would be a
@@ -306,7 +318,7 @@ class ActionCoder:
             if 0 <= first <= last < len(starts):
                 canonical = self._entities.get(entity.entity_id) if isinstance(entity, Entity) else None
                 placed.append(Placed(entity, first, last, canonical, self._locative(tokens, first)))
-        return placed
+        return _titles_joined(placed)
 
     @staticmethod
     def _ref(placed: Placed | None) -> ActorRef | None:
@@ -333,6 +345,30 @@ def _governed(token) -> bool:
 
 PASSIVE_PRONE = frozenset({"ASSAULT", "COERCE"})
 VICTIM_ROLES = frozenset({"CVL", "CRM", "REF"})
+
+
+def _titles_joined(placed: list[Placed]) -> list[Placed]:
+    """A title and the person who holds it («وزير الخارجية القطري محمد …», who took the
+    title's code) are one actor: the person, from the title's first word."""
+    people = {p.first: p for p in placed if p.type == "PERS"}
+    joined, holders = [], set()
+    for p in placed:
+        holder = next((people[k] for k in range(p.last + 1, p.last + 1 + HONORIFIC_GAP + 1) if k in people), None)
+        if p.type is None and holder is not None and holder.entity.role == p.entity.role:
+            joined.append(Placed(holder.entity, p.first, holder.last, holder.canonical))
+            holders.add(holder.first)
+        else:
+            joined.append(p)
+    return [p for p in joined if not (p.type == "PERS" and p.first in holders)]
+
+
+def _nearest(placed: Sequence[Placed], i: int, end: int, other: Placed) -> Placed | None:
+    """The sentence's actor nearest the trigger other than ``other``: the second actor the
+    clause did not name by its position."""
+    code = (other.entity.country, other.entity.role) if other is not None else None
+    candidates = [p for p in placed if _is_actor(p) and p is not other and not _same(p, other)
+                  and (p.last < i or p.first > end) and (p.entity.country, p.entity.role) != code]
+    return min(candidates, key=lambda p: p.first - end if p.first > end else i - p.last, default=None)
 
 
 def _coordinated(tokens, actor: Placed | None, placed: Sequence[Placed]) -> list[Placed]:

@@ -20,7 +20,7 @@ import orjson
 
 from processors.arabic import non_overlapping, proclitic_readings, reading_start
 from processors.context import ArticleCountries
-from schemas import Agent, EnrichedArticle, NormalizedArticle, NormalizedField, Token
+from schemas import Agent, EnrichedArticle, Entity, NormalizedArticle, NormalizedField, Token
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,20 +47,41 @@ class AgentFinder:
         self._first_words = frozenset(words[0] for words in self._phrases)
         self._longest = max(len(words) for words in self._phrases)
         self._nisbas = nisbas
+        self._honorifics = frozenset(match_form(word) for phrase in raw["honorifics"] for word in phrase.split())
 
     def __call__(self, normalized: NormalizedArticle, enriched: EnrichedArticle) -> EnrichedArticle:
         if enriched.language != "ar":
             return enriched
-        agents = []
+        agents, entities = [], []
+        context = ArticleCountries(enriched.entities)
         for field, text, tokens in (("title", enriched.article.title, normalized.title),
                                     ("body", enriched.article.body, normalized.body)):
-            if text is not None and tokens is not None:
-                spans = [(e.start, e.end) for e in enriched.entities if e.field == field]
-                agents += self._field(field, text, tokens, spans)
-        context = ArticleCountries(enriched.entities)
-        agents = [a if a.country else a.model_copy(update={"country": context.country_at(a.field, a.start, a.role)})
-                  for a in agents]
-        return enriched.model_copy(update={"agents": agents})
+            in_field = [e for e in enriched.entities if e.field == field]
+            if text is None or tokens is None:
+                entities += in_field
+                continue
+            found = self._field(field, text, tokens, [(e.start, e.end) for e in in_field])
+            found = [a if a.country else a.model_copy(update={"country": context.country_at(field, a.start, a.role)})
+                     for a in found]
+            agents += found
+            entities += self._titled(tokens.tokens, found, in_field)
+        entities.sort(key=lambda e: (e.field != "title", e.start))
+        return enriched.model_copy(update={"agents": agents, "entities": entities})
+
+    def _titled(self, tokens: Sequence[Token], agents: Sequence[Agent], entities: Sequence[Entity]) -> list[Entity]:
+        """«وزير الخارجية القطري الدكتور محمد …»: a person named right after a title, honorifics
+        between, holds it. He takes the title's role, and its country unless his own is known."""
+        ends = [t.end for t in tokens]
+        after_title = {bisect_left(ends, a.end) + 1: a for a in agents}  # the token after each title
+        titled = []
+        for entity in entities:
+            k = bisect_right(ends, entity.start)  # the entity's first token
+            while k not in after_title and k > 0 and tokens[k - 1].norm in self._honorifics:
+                k -= 1
+            title = after_title.get(k) if entity.type == "PERS" and entity.role is None else None
+            titled.append(entity if title is None else
+                          entity.model_copy(update={"role": title.role, "country": entity.country or title.country}))
+        return titled
 
     def _field(self, field: str, text: str, normalized: NormalizedField,
                entity_spans: Sequence[tuple[int, int]]) -> list[Agent]:

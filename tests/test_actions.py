@@ -142,3 +142,16 @@ def test_a_state_named_as_where_is_the_place_not_an_actor():
     actions = code_body("قصف تنظيم داعش مواقع في شمال سوريا")
     assert [(a.plover, a.actor1.sector, a.actor2, a.location.text) for a in actions] == [
         ("ASSAULT", "IMG", None, "سوريا")]
+
+
+def test_the_host_receives_the_counterpart_who_is_the_guest():
+    [visit] = code_body("وزير الخارجية القطري يستقبل نظيره الإيراني في الدوحة.")
+    assert (visit.plover, visit.cameo) == ("CONSULT", "043")
+    assert (visit.actor1.text, visit.actor1.country, visit.actor1.sector) == ("وزير الخارجية القطري", "QA", "GOV")
+    assert (visit.actor2.text, visit.actor2.country, visit.actor2.sector) == ("نظيره الإيراني", "IR", "GOV")
+
+
+def test_a_title_and_its_holder_are_one_actor_with_the_titles_code():
+    [visit] = code_body("استقبل وزير الخارجية القطري الشيخ محمد بن عبدالرحمن آل ثاني أمس نظيره الإيراني.")
+    assert (visit.actor1.text, visit.actor1.country, visit.actor1.sector) == ("محمد بن عبدالرحمن آل ثاني", "QA", "GOV")
+    assert (visit.actor2.country, visit.actor2.sector) == ("IR", "GOV")
