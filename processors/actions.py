@@ -43,6 +43,7 @@ PAST_SUFFIXES = ("", "ت", "ا", "تا", "وا")
 PRESENT_FORMS = (("ي", ""), ("ت", ""), ("ي", "ان"), ("ت", "ان"), ("ي", "ون"))
 CUE_WINDOW = 3  # words before a trigger searched for negation, future, condition or wish
 SUBJECT_GAP = 3  # words a verb's subject may start after the verb
+SUBJECT_INSIDE = 4  # words of a subject at most inside a verb phrase («فتحت الشرطة تحقيقا»)
 SUBJECT_DISTANCE = 8  # words at most between a subject before the trigger and the trigger
 CHAIR_GAP = 2  # «برئاسة» at most this many words after the trigger
 OBJECT_GAP = 6  # words at most between a verb's subject and its direct object
@@ -99,6 +100,10 @@ class ActionCoder:
                     if words:
                         self._triggers.setdefault(words, Entry(item["plover"], item["cameo"], verb, len(words)))
         self._longest = max(len(words) for words in self._triggers)
+        self._verb_tails: dict[str, list[tuple[tuple[str, ...], Entry]]] = {}  # first word -> (rest, entry)
+        for words, entry in self._triggers.items():
+            if entry.verb and len(words) > 1:
+                self._verb_tails.setdefault(words[0], []).append((words[1:], entry))
         # The first word of each trigger with the proclitics it may carry, to its readings.
         self._openers: dict[str, list[tuple[str, int]]] = {}
         for words in self._triggers:
@@ -155,25 +160,26 @@ class ActionCoder:
                 if found is None:
                     i += 1
                     continue
-                entry, prefix = found
+                entry, prefix, end = found
                 purpose = "ل" in tokens[i].norm[:prefix]
                 anaphoric = not entry.verb and tokens[i].base != tokens[i].norm and any(
                     a.plover == entry.plover for a in [*previous, *actions])
                 if purpose or anaphoric or not self._happened(tokens, i, first):
-                    i += entry.words
+                    i = end + 1
                     continue
-                actions += self._actions(field, text, tokens, i, prefix, entry, in_sentence, sentence_date or day,
-                                         placed)
-                i += entry.words
+                actions += self._actions(field, text, tokens, i, prefix, end, entry, in_sentence,
+                                         sentence_date or day, placed)
+                i = end + 1
         return actions
 
-    def _trigger_at(self, tokens, i: int, last: int) -> tuple[Entry, int] | None:
-        """The longest trigger starting at token ``i``, and the length of the proclitics before it."""
+    def _trigger_at(self, tokens, i: int, last: int) -> tuple[Entry, int, int] | None:
+        """The longest trigger starting at token ``i``: its entry, the length of the proclitics
+        before it and its last token. A verb phrase may have its subject inside («فتحت الشرطة
+        تحقيقا»: «فتح تحقيقا»), when no trigger is written whole."""
         token = tokens[i]
-        readings = self._openers.get(token.norm)
-        if readings is None and token.base != token.norm:
-            readings = self._openers.get(token.base)
-            readings = [(form, 0) for form, prefix in readings if not prefix] if readings else None
+        readings = list(self._openers.get(token.norm, ()))
+        if token.base != token.norm:  # «الهجوم» is «هجوم» too, though «الهجوم الإرهابي» is listed
+            readings += [(form, 0) for form, prefix in self._openers.get(token.base, ()) if not prefix]
         if not readings:
             return None
         for size in range(min(self._longest, last - i + 1), 0, -1):
@@ -181,7 +187,13 @@ class ActionCoder:
             for form, prefix in readings:
                 entry = self._triggers.get((form, *rest))
                 if entry is not None and entry.words == size:
-                    return entry, prefix
+                    return entry, prefix, i + size - 1
+        for form, prefix in readings:
+            for tail, entry in self._verb_tails.get(form, ()):
+                for gap in range(1, SUBJECT_INSIDE + 1):
+                    start = i + 1 + gap
+                    if start + len(tail) - 1 <= last and tuple(t.norm for t in tokens[start:start + len(tail)]) == tail:
+                        return entry, prefix, start + len(tail) - 1
         return None
 
     def _happened(self, tokens, i: int, first: int) -> bool:
@@ -192,11 +204,10 @@ class ActionCoder:
                        or (len(t.norm) > 1 and t.norm[0] in "وف" and t.norm[1:] in self._not_happened)
                        for t in window)
 
-    def _actions(self, field: str, text: str, tokens, i: int, prefix: int, entry: Entry,
+    def _actions(self, field: str, text: str, tokens, i: int, prefix: int, end: int, entry: Entry,
                  placed: Sequence[Placed], date: str | None, in_field: Sequence[Placed]) -> list[Action]:
         """The trigger's actions: one for each pair of coordinated actors («طالبت الشركة فرنسا
         وبريطانيا» is two demands)."""
-        end = i + entry.words - 1
         actor1, actor2 = self._roles(tokens, i, end, entry, placed)
         if actor1 is None and actor2 is None:
             return []
@@ -222,7 +233,10 @@ class ActionCoder:
         chaired = next((p for p in chairs if p.type == "PERS"), chairs[0] if chairs else None)
         if self._passive(tokens, i, end, entry, after):  # «تم اعتقال المتهمين على يد الشرطة», «قتل مدنيون»
             return self._agentive(tokens, end, after), next(iter(after), None)
-        if chaired is not None:  # «اجتماع برئاسة …»
+        inside = [p for p in actors if i < p.first and p.last < end]
+        if inside:  # «فتحت الشرطة تحقيقا»: the subject inside the verb phrase
+            actor1 = inside[0]
+        elif chaired is not None:  # «اجتماع برئاسة …»
             actor1 = chaired
         elif after and entry.verb and after[0].first - end <= SUBJECT_GAP and not self._counterpart(tokens, after[0]):
             # verb, then its subject; «يستقبل نظيره» is an object, the counterpart of the subject

@@ -155,3 +155,9 @@ def test_a_title_and_its_holder_are_one_actor_with_the_titles_code():
     [visit] = code_body("استقبل وزير الخارجية القطري الشيخ محمد بن عبدالرحمن آل ثاني أمس نظيره الإيراني.")
     assert (visit.actor1.text, visit.actor1.country, visit.actor1.sector) == ("محمد بن عبدالرحمن آل ثاني", "QA", "GOV")
     assert (visit.actor2.country, visit.actor2.sector) == ("IR", "GOV")
+
+
+def test_a_verb_phrase_may_hold_its_subject():
+    [action] = code_body("أطلق مسلحون مجهولون النار على دورية للشرطة العراقية في بغداد.")
+    assert (action.plover, action.cameo, action.trigger.text) == ("ASSAULT", "193", "أطلق مسلحون مجهولون النار على")
+    assert (action.actor1.sector, action.actor2.country, action.actor2.sector) == ("UAF", "IQ", "COP")
