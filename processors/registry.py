@@ -31,6 +31,7 @@ MINISTRY_NAMES = {"foreign_affairs": "Ministry of Foreign Affairs", "interior": 
 
 
 NISBA_SUFFIXES = ("ي", "ية", "يين", "يون", "يان", "يتين")
+CLEAR_WINNER = 10  # places sharing a name: the one this many times more populous is meant
 CURATED, GENERATED, DICTIONARY = 0, 1, 2  # the ranks of the registry's sources
 
 
@@ -64,6 +65,7 @@ class Canonical:
     offices: tuple[Office, ...] = field(default=())
     role: str | None = None  # the codebook role of an organisation or a state
     coordinates: tuple[float, float] | None = None  # (latitude, longitude) of a GeoNames place
+    population: int = 0  # a GeoNames place's
 
     def actor_on(self, day: str | None) -> tuple[str | None, str | None]:
         """(country, role) on a day (ISO date): a person's are those of the office held then (an
@@ -105,6 +107,11 @@ class Registry:
             if len(entities) == 1:
                 index[key] = next(iter(entities.values()))
                 continue
+            by_size = sorted(entities.values(), key=lambda e: -e.population)
+            if (all(e.kind == "city" for e in by_size)
+                    and by_size[0].population >= CLEAR_WINNER * max(by_size[1].population, 1)):
+                index[key] = by_size[0]  # «الدوحة»: Doha, not the West Bank village
+                continue
             countries = [e for e in entities.values() if e.kind == "country"]
             same_country = countries and all(e.kind == "country" or e.country == countries[0].country
                                              for e in entities.values())
@@ -138,7 +145,8 @@ def load_registry() -> Registry:
     for raw in cities_raw + curated["places"]:
         coordinates = (raw["lat"], raw["lon"]) if "lat" in raw else None
         entries.append((Canonical(raw["id"], raw["type"], raw["canonical"], raw["kind"], raw["country"],
-                                  coordinates=coordinates), tuple(raw["names"])))
+                                  coordinates=coordinates, population=raw.get("population", 0)),
+                        tuple(raw["names"])))
     for raw in curated["people"]:
         offices = tuple(Office(o["office"], o["country"], _day(o["from"], "01-01"), _day(o["to"], "12-31"),
                                o.get("role")) for o in raw["offices"])

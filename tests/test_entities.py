@@ -150,6 +150,11 @@ def test_a_geonames_place_carries_its_coordinates():
     assert abs(city.latitude - 15.55) < 0.01 and abs(city.longitude - 32.53) < 0.01
 
 
+def test_a_city_name_shared_with_villages_is_the_city():
+    [city] = extract("وصل الوفد إلى الدوحة")
+    assert (city.entity_id, city.canonical, city.country) == ("geonames:290030", "Doha", "QA")
+
+
 def test_gaza_has_one_id_alone_and_in_the_strip():
     places = [e for e in extract("قصفت الطائرات غزة، وقال سكان في قطاع غزة إن القصف استمر") if e.type == "LOC"]
     assert [e.text for e in places] == ["غزة", "قطاع غزة"]
@@ -245,3 +250,9 @@ def test_a_named_organisation_is_an_entity_not_an_agent():
 def test_after_a_preposition_a_word_is_read_whole_and_the_span_starts_at_it():
     entities = extract("وانضم مقاتلون للواء 35 مدرع، فيما تعمل الحكومة للبنى التحتية")
     assert [(e.text, e.type) for e in entities] == [("لواء 35", "ORG")]  # «ل» + «لواء»; no «لبنى»
+
+
+def test_a_person_named_after_a_title_holds_it():
+    normalized = NORMALIZER(Article(id="a", source="s", body="وقال وزير التعليم السعودي الدكتور عزام الدخيل إن"))
+    [person] = [e for e in AGENTS(normalized, EXTRACTOR(normalized)).entities if e.type == "PERS"]
+    assert (person.text, person.role, person.country) == ("عزام الدخيل", "GOV", "SA")
