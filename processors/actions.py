@@ -20,12 +20,14 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
+import dataclasses
 from dataclasses import dataclass
 from importlib import resources
 
 import orjson
 
 from processors.arabic import original_offset, proclitic_readings
+from processors.cameo import CameoScale
 from processors.registry import Canonical, Registry
 from schemas import (
     Action,
@@ -35,6 +37,7 @@ from schemas import (
     Entity,
     NormalizedArticle,
     NormalizedField,
+    Sentence,
     Trigger,
 )
 
@@ -60,6 +63,19 @@ class Entry:
     words: int  # tokens in the trigger phrase
 
 
+@dataclass(frozen=True, slots=True)
+class _Report:
+    """Where a trigger is: its field, sentence and date, and the article that reports it."""
+
+    field: str
+    text: str
+    tokens: Sequence
+    sentence: Sentence
+    date: str | None
+    article_id: str
+    source: str
+
+
 @dataclass(frozen=True)
 class Placed:
     """An entity or agent with its token range in the field."""
@@ -69,15 +85,13 @@ class Placed:
     last: int
     canonical: Canonical | None
     locative: bool = False  # a state named as where («في شمال سوريا»), not as who
+    type: str | None = dataclasses.field(init=False)  # the entity type; an agent has none
+    entity_id: str | None = dataclasses.field(init=False)
 
-    @property
-    def type(self) -> str | None:
-        """The entity type; an agent has none."""
-        return getattr(self.entity, "type", None)
-
-    @property
-    def entity_id(self) -> str | None:
-        return getattr(self.entity, "entity_id", None)
+    def __post_init__(self) -> None:
+        named = isinstance(self.entity, Entity)
+        object.__setattr__(self, "type", self.entity.type if named else None)
+        object.__setattr__(self, "entity_id", self.entity.entity_id if named else None)
 
 
 class ActionCoder:
@@ -99,7 +113,9 @@ class ActionCoder:
                     words = tuple(match_form(form).split())
                     if words:
                         self._triggers.setdefault(words, Entry(item["plover"], item["cameo"], verb, len(words)))
-        self._longest = max(len(words) for words in self._triggers)
+        self._sizes: dict[str, tuple[int, ...]] = {}  # a trigger's first word -> the trigger lengths, longest first
+        for words in self._triggers:
+            self._sizes[words[0]] = tuple(sorted({*self._sizes.get(words[0], ()), len(words)}, reverse=True))
         self._verb_tails: dict[str, list[tuple[tuple[str, ...], Entry]]] = {}  # first word -> (rest, entry)
         for words, entry in self._triggers.items():
             if entry.verb and len(words) > 1:
@@ -111,6 +127,8 @@ class ActionCoder:
                 self._openers.setdefault(proclitic + words[0], [])
                 if (words[0], len(proclitic)) not in self._openers[proclitic + words[0]]:
                     self._openers[proclitic + words[0]].append((words[0], len(proclitic)))
+        self._bare_openers = {form: [(word, 0) for word, prefix in readings if not prefix]
+                              for form, readings in self._openers.items() if any(not p for _, p in readings)}
         self._futures = frozenset("س" + match_form(p + _verb_parts(verb)[1] + s)
                                   for item in raw["triggers"] for verb in item.get("verbs", ())
                                   for p, s in PRESENT_FORMS)
@@ -125,6 +143,7 @@ class ActionCoder:
         self._compass = frozenset(match_form(w) for w in raw["cues"]["compass"])
         self._agent_cues = frozenset(tuple(match_form(cue).split()) for cue in raw["cues"]["agent"])
         self._entities = {entity.entity_id: entity for entity, _ in registry.entries}
+        self._scale = CameoScale()
 
     def __call__(self, normalized: NormalizedArticle, enriched: EnrichedArticle) -> EnrichedArticle:
         if enriched.language != "ar":
@@ -138,24 +157,31 @@ class ActionCoder:
             actors = sorted([e for e in [*enriched.entities, *enriched.agents] if e.field == field],
                             key=lambda actor: actor.start)
             dates = [d for d in normalized.dates if d.field == field]
-            actions += self._code_field(field, text, tokens, actors, dates, day, actions)
+            actions += self._code_field(enriched, field, text, tokens, actors, dates, day, actions)
         return enriched.model_copy(update={"actions": merge_actions([], actions)})
 
-    def _code_field(self, field: str, text: str, normalized: NormalizedField, entities: Sequence[Entity | Agent],
-                    dates, day: str | None, previous: Sequence[Action]) -> list[Action]:
+    def _code_field(self, enriched: EnrichedArticle, field: str, text: str, normalized: NormalizedField,
+                    entities: Sequence[Entity | Agent], dates, day: str | None,
+                    previous: Sequence[Action]) -> list[Action]:
         """The actions of one field; ``previous`` are those of the fields before it."""
         tokens = normalized.tokens
         starts = [t.start for t in tokens]
         ends = [t.end for t in tokens]
         placed = self._place(tokens, starts, ends, entities)
+        placed_firsts = [p.first for p in placed]
         actions = []
         for sentence in normalized.sentences:
             first = bisect_left(starts, sentence.start)
             last = bisect_right(ends, sentence.end) - 1
-            in_sentence = [p for p in placed if first <= p.first and p.last <= last]
+            in_sentence = [p for p in placed[bisect_left(placed_firsts, first):bisect_right(placed_firsts, last)]
+                           if p.last <= last]
             sentence_date = next((d.date for d in dates if sentence.start <= d.start < sentence.end), None)
             i = first
             while i <= last:
+                token = tokens[i]
+                if token.norm not in self._openers and token.base not in self._bare_openers:
+                    i += 1  # most words open no trigger
+                    continue
                 found = self._trigger_at(tokens, i, last)
                 if found is None:
                     i += 1
@@ -167,8 +193,9 @@ class ActionCoder:
                 if purpose or anaphoric or not self._happened(tokens, i, first):
                     i = end + 1
                     continue
-                actions += self._actions(field, text, tokens, i, prefix, end, entry, in_sentence,
-                                         sentence_date or day, placed)
+                report = _Report(field, text, tokens, Sentence(start=sentence.start, end=sentence.end, field=field),
+                                 sentence_date or day, enriched.id, enriched.article.source)
+                actions += self._actions(report, i, prefix, end, entry, in_sentence, placed)
                 i = end + 1
         return actions
 
@@ -177,17 +204,25 @@ class ActionCoder:
         before it and its last token. A verb phrase may have its subject inside («فتحت الشرطة
         تحقيقا»: «فتح تحقيقا»), when no trigger is written whole."""
         token = tokens[i]
-        readings = list(self._openers.get(token.norm, ()))
-        if token.base != token.norm:  # «الهجوم» is «هجوم» too, though «الهجوم الإرهابي» is listed
-            readings += [(form, 0) for form, prefix in self._openers.get(token.base, ()) if not prefix]
+        readings = self._openers.get(token.norm, ())
+        if token.base != token.norm and token.base in self._bare_openers:
+            # «الهجوم» is «هجوم» too, though «الهجوم الإرهابي» is listed
+            readings = [*readings, *self._bare_openers[token.base]]
         if not readings:
             return None
-        for size in range(min(self._longest, last - i + 1), 0, -1):
-            rest = tuple(t.norm for t in tokens[i + 1:i + size])
-            for form, prefix in readings:
-                entry = self._triggers.get((form, *rest))
+        best = None
+        for form, prefix in readings:
+            for size in self._sizes[form]:  # longest first
+                if best is not None and size <= best[2] - i + 1:
+                    break
+                if size > last - i + 1:
+                    continue
+                entry = self._triggers.get((form, *(t.norm for t in tokens[i + 1:i + size])))
                 if entry is not None and entry.words == size:
-                    return entry, prefix, i + size - 1
+                    best = entry, prefix, i + size - 1
+                    break
+        if best is not None:
+            return best
         for form, prefix in readings:
             for tail, entry in self._verb_tails.get(form, ()):
                 for gap in range(1, SUBJECT_INSIDE + 1):
@@ -204,19 +239,22 @@ class ActionCoder:
                        or (len(t.norm) > 1 and t.norm[0] in "وف" and t.norm[1:] in self._not_happened)
                        for t in window)
 
-    def _actions(self, field: str, text: str, tokens, i: int, prefix: int, end: int, entry: Entry,
-                 placed: Sequence[Placed], date: str | None, in_field: Sequence[Placed]) -> list[Action]:
+    def _actions(self, report: _Report, i: int, prefix: int, end: int, entry: Entry,
+                 placed: Sequence[Placed], in_field: Sequence[Placed]) -> list[Action]:
         """The trigger's actions: one for each pair of coordinated actors («طالبت الشركة فرنسا
         وبريطانيا» is two demands)."""
+        tokens = report.tokens
         actor1, actor2 = self._roles(tokens, i, end, entry, placed)
         if actor1 is None and actor2 is None:
             return []
+        if entry.plover in PASSIVE_PRONE and _victim(actor1) and not _victim(actor2):
+            actor1, actor2 = actor2, actor1  # «مدنيون … في قصف»: civilians do not shell
         if actor1 is None:  # the sentence's other actor, else the nearest of the field
             actor1 = _nearest(placed, i, end, actor2) or _nearest(in_field, i, end, actor2)
         after_verb = actor1 is not None and actor1.first > end  # «قالت مصر والسعودية»: both speak
         firsts = [actor1, *_coordinated(tokens, actor1, placed)] if after_verb else [actor1]
         seconds = [actor2, *_coordinated(tokens, actor2, placed)]
-        return [self._make(field, text, tokens, i, prefix, end, entry, one, two, placed, date)
+        return [self._make(report, i, prefix, end, entry, one, two, placed)
                 for one in firsts for two in seconds
                 if one is None or two is None or not (one is two or _same(one, two))]
 
@@ -284,7 +322,7 @@ class ActionCoder:
             return i > 0 and any(reading == self._done for reading, _ in proclitic_readings(tokens[i - 1].norm))
         subject = next(iter(after), None)
         return (entry.plover in PASSIVE_PRONE and subject is not None and subject.first - end <= SUBJECT_GAP
-                and subject.type is None and subject.entity.role in VICTIM_ROLES)
+                and _victim(subject))
 
     def _agentive(self, tokens, end: int, after: Sequence[Placed]) -> Placed | None:
         """Who did it, in a passive: the actor after «على يد», «من قبل», «برصاص», «بواسطة»."""
@@ -302,8 +340,9 @@ class ActionCoder:
         second = next((p for p in after if p.first == first.last + 1 and tokens[p.first].norm[:1] == "و"), None)
         return (first, second) if second is not None and not _same(first, second) else None
 
-    def _make(self, field: str, text: str, tokens, i: int, prefix: int, end: int, entry: Entry,
-              actor1: Placed | None, actor2: Placed | None, placed: Sequence[Placed], date: str | None) -> Action:
+    def _make(self, report: _Report, i: int, prefix: int, end: int, entry: Entry,
+              actor1: Placed | None, actor2: Placed | None, placed: Sequence[Placed]) -> Action:
+        tokens, text = report.tokens, report.text
         places = [p for p in placed if p.type == "LOC" and not _is_actor(p)
                   and min(abs(p.first - end), abs(i - p.last)) <= PLACE_DISTANCE]
         location = min(places, key=lambda p: abs(p.first - i), default=None)
@@ -312,9 +351,12 @@ class ActionCoder:
         start = tokens[i].start
         if prefix:  # the trigger starts after its proclitics («وبحث» → «بحث»)
             start += original_offset(text[tokens[i].start:tokens[i].end], prefix)
-        trigger = Trigger(text=text[start:tokens[end].end], start=start, end=tokens[end].end, field=field)
+        trigger = Trigger(text=text[start:tokens[end].end], start=start, end=tokens[end].end, field=report.field)
         return Action(actor1=self._ref(actor1), actor2=self._ref(actor2), plover=entry.plover, cameo=entry.cameo,
-                      trigger=trigger, location=self._ref(location), date=date, confidence=round(confidence, 2))
+                      quad_class=self._scale.quad_class(entry.cameo), goldstein=self._scale.goldstein(entry.cameo),
+                      trigger=trigger, sentence=report.sentence, location=self._ref(location), date=report.date,
+                      confidence=round(confidence, 2), article_ids=[report.article_id], sources=[report.source],
+                      num_articles=1, num_sources=1)
 
     def _locative(self, tokens, first: int) -> bool:
         """«في سوريا», «في شمال سوريا», «داخل تركيا»: the words before say where."""
@@ -340,8 +382,10 @@ class ActionCoder:
         if placed is None:
             return None
         actor = placed.entity
-        return ActorRef(entity_id=placed.entity_id, canonical=actor.canonical if isinstance(actor, Entity) else None,
-                        text=actor.text, country=actor.country, sector=actor.role)
+        named = isinstance(actor, Entity)
+        return ActorRef(entity_id=placed.entity_id, canonical=actor.canonical if named else None,
+                        text=actor.text, country=actor.country, sector=actor.role,
+                        latitude=actor.latitude if named else None, longitude=actor.longitude if named else None)
 
 
 def _verb_parts(verb: str) -> tuple[str, str, str]:
@@ -358,6 +402,7 @@ def _governed(token) -> bool:
 
 
 PASSIVE_PRONE = frozenset({"ASSAULT", "COERCE"})
+SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 VICTIM_ROLES = frozenset({"CVL", "CRM", "REF"})
 
 
@@ -385,6 +430,11 @@ def _nearest(placed: Sequence[Placed], i: int, end: int, other: Placed) -> Place
     return min(candidates, key=lambda p: p.first - end if p.first > end else i - p.last, default=None)
 
 
+def _victim(placed: Placed | None) -> bool:
+    """Civilians, suspects and refugees: a violent or coercive action's patients, not agents."""
+    return placed is not None and placed.type is None and placed.entity.role in VICTIM_ROLES
+
+
 def _coordinated(tokens, actor: Placed | None, placed: Sequence[Placed]) -> list[Placed]:
     """The actors joined to ``actor`` by «و» right after it («فرنسا وبريطانيا»)."""
     joined = []
@@ -408,16 +458,39 @@ def _same(a: Placed, b: Placed) -> bool:
 
 
 def merge_actions(known: Sequence[Action], new: Sequence[Action]) -> list[Action]:
-    """Actions deduplicated: one per (actors, category, date), the most confident, in first-seen
-    order; one without a second actor is dropped when its actor takes part in the same category
-    of action on the same day with a second actor."""
+    """Actions deduplicated, in first-seen order: one per (actors, category, date), with every
+    report's articles and sources. The most confident report gives the actors' words and
+    offsets, and a place any report gives is kept. One without a second actor is folded into
+    the same actor's action of that category and day that has both actors."""
     merged: dict[tuple, Action] = {}
     for action in [*known, *new]:
-        key = (_actor_key(action.actor1), _actor_key(action.actor2), action.plover, action.date)
-        if key not in merged or action.confidence > merged[key].confidence:
-            merged[key] = action
-    complete = {(actor, k[2], k[3]) for k in merged if k[1] is not None for actor in k[:2]}
-    return [action for key, action in merged.items() if key[1] is not None or (key[0], key[2], key[3]) not in complete]
+        actors = (_actor_key(action.actor1), _actor_key(action.actor2))
+        if action.plover in SYMMETRIC and None not in actors:
+            actors = tuple(sorted(actors))  # a call between two is one call, whoever reports it made
+        key = (*actors, action.plover, action.date)
+        merged[key] = action if key not in merged else _combined(merged[key], action)
+    complete: dict[tuple, tuple] = {}
+    for key in merged:
+        if key[0] is not None and key[1] is not None:
+            for actor in key[:2]:
+                complete.setdefault((actor, key[2], key[3]), key)
+    for key in list(merged):
+        whole = complete.get((key[0], key[2], key[3])) if key[1] is None else None
+        if whole is not None:
+            merged[whole] = _combined(merged[whole], merged.pop(key), keep_actors=True)
+    return list(merged.values())
+
+
+def _combined(one: Action, other: Action, keep_actors: bool = False) -> Action:
+    """Two reports of one action: the more confident (``one`` with ``keep_actors``) with both's
+    articles and sources, and the other's place where it has none."""
+    best, rest = (one, other) if keep_actors or one.confidence >= other.confidence else (other, one)
+    article_ids = list(dict.fromkeys([*one.article_ids, *other.article_ids]))
+    sources = list(dict.fromkeys([*one.sources, *other.sources]))
+    return best.model_copy(update={
+        "location": best.location or rest.location, "confidence": max(one.confidence, other.confidence),
+        "article_ids": article_ids, "sources": sources, "num_articles": len(article_ids),
+        "num_sources": len(sources)})
 
 
 def _actor_key(actor: ActorRef | None) -> str | None:

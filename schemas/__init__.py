@@ -19,6 +19,7 @@ from schemas.models import (
     NormalizedArticle,
     NormalizedField,
     Role,
+    Sentence,
     Span,
     Terms,
     Token,
@@ -29,5 +30,5 @@ from schemas.jsonschema import json_schema, schema_path
 __all__ = [
     "CONTRACTS", "SCHEMA_VERSION", "Action", "Agent", "ActorRef", "Article", "Contract", "DateMention", "DeadLetter", "Duplicate",
     "EnrichedArticle", "Entity", "Event", "EventEntity", "Mention", "NormalizedArticle",
-    "NormalizedField", "Role", "Span", "Terms", "Token", "Trigger", "json_schema", "schema_path",
+    "NormalizedField", "Role", "Sentence", "Span", "Terms", "Token", "Trigger", "json_schema", "schema_path",
 ]

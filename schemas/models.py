@@ -179,6 +179,8 @@ class ActorRef(Part):
     text: str
     country: str | None = Field(default=None, pattern=COUNTRY_PATTERN, description="ISO 3166 country, from the registry, titles and nisbas.")
     sector: str | None = Field(default=None, pattern=r"^[A-Z]{3}$", description="CAMEO sector: GOV, MIL, REB, IGO, MED, PTY, BUS.")
+    latitude: float | None = Field(default=None, ge=-90, le=90, description="A place's, from GeoNames.")
+    longitude: float | None = Field(default=None, ge=-180, le=180, description="A place's, from GeoNames.")
 
 
 class Trigger(Part):
@@ -188,17 +190,35 @@ class Trigger(Part):
     field: TextField
 
 
+class Sentence(Part):
+    """Where an action is reported: ``article.<field>[start:end]``."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    field: TextField
+
+
 class Action(Part):
-    """A coded who-did-what-to-whom."""
+    """A coded who-did-what-to-whom, and the reports of it: one article's, or on an event all
+    the articles' that report it."""
 
     actor1: ActorRef | None
     actor2: ActorRef | None
     plover: Plover
     cameo: str = Field(pattern=r"^[0-9]{2,4}$")
+    quad_class: int = Field(ge=1, le=4, description="CAMEO's QuadClass: 1 verbal cooperation, 2 material "
+                                                     "cooperation, 3 verbal conflict, 4 material conflict.")
+    goldstein: float | None = Field(ge=-10, le=10, description="The CAMEO code's Goldstein score; none for CRIME.")
     trigger: Trigger
-    location: ActorRef | None
+    sentence: Sentence = Field(description="The first report's sentence, in the trigger's field.")
+    location: ActorRef | None = Field(description="Where it happened; a GeoNames place has its coordinates.")
     date: str | None = Field(pattern=ISO_DATE_PATTERN)
     confidence: float = Field(ge=0, le=1)
+    article_ids: list[str] = Field(min_length=1, description="The articles that report it; the trigger, sentence "
+                                                             "and actors' offsets are the first's.")
+    sources: list[str] = Field(min_length=1)
+    num_articles: int = Field(ge=1)
+    num_sources: int = Field(ge=1)
 
 
 class Terms(Part):
@@ -212,11 +232,13 @@ class Terms(Part):
 class EnrichedArticle(Contract):
     """An article with its entities, agents and coded actions, on ``articles.enriched``.
 
-    Version 2 added each entity's ``country``, ``role``, ``latitude`` and ``longitude``, and ``agents``."""
+    Version 2 added each entity's ``country``, ``role``, ``latitude`` and ``longitude``, and ``agents``;
+    version 3 each action's ``quad_class``, ``goldstein``, ``sentence`` and reports, and a place's
+    coordinates."""
 
     schema_name = "enriched_article"
 
-    schema_version: Literal[2] = 2
+    schema_version: Literal[3] = 3
     id: str
     article: Article
     language: str
@@ -251,10 +273,13 @@ class EventEntity(Part):
 
 
 class Event(Contract):
-    """The latest state of an event, on the compacted ``events`` topic, keyed by ``event_id``."""
+    """The latest state of an event, on the compacted ``events`` topic, keyed by ``event_id``.
+
+    Version 2 has the version 3 actions of ``EnrichedArticle``, merged across its articles."""
 
     schema_name = "event"
 
+    schema_version: Literal[2] = 2
     event_id: str
     title: str
     first_seen: str | None = Field(pattern=ISO_DATETIME_PATTERN)

@@ -161,3 +161,45 @@ def test_a_verb_phrase_may_hold_its_subject():
     [action] = code_body("أطلق مسلحون مجهولون النار على دورية للشرطة العراقية في بغداد.")
     assert (action.plover, action.cameo, action.trigger.text) == ("ASSAULT", "193", "أطلق مسلحون مجهولون النار على")
     assert (action.actor1.sector, action.actor2.country, action.actor2.sector) == ("UAF", "IQ", "COP")
+
+
+def test_an_action_carries_its_quad_class_goldstein_sentence_and_place():
+    body = "وصل الوفد أمس. واستقبل الرئيس الروسي فلاديمير بوتين في موسكو وزير الخارجية التركي هاكان فيدان."
+    [visit] = code_body(body)
+    assert (visit.cameo, visit.quad_class, visit.goldstein) == ("043", 1, 2.8)
+    assert body[visit.sentence.start:visit.sentence.end].startswith("واستقبل")
+    assert visit.sentence.start <= visit.trigger.start < visit.trigger.end <= visit.sentence.end
+    assert (visit.location.entity_id, visit.location.country) == ("geonames:524901", "RU")
+    assert abs(visit.location.latitude - 55.75) < 0.01 and abs(visit.location.longitude - 37.62) < 0.01
+    assert (visit.article_ids, visit.sources, visit.num_articles, visit.num_sources) == (["a"], ["s"], 1, 1)
+
+
+def test_crime_has_no_goldstein_score_and_is_material_conflict():
+    actions = code_body("ضبطت الشرطة السعودية مهربين حاولوا تهريب المخدرات عبر الحدود")
+    [crime] = [a for a in actions if a.plover == "CRIME"]
+    assert (crime.quad_class, crime.goldstein) == (4, None)
+
+
+def report(body: str, article_id: str, source: str):
+    return code(Article(id=article_id, source=source, body=body, published_at=PUBLISHED))
+
+
+def test_merging_reports_keeps_every_actor_place_and_counts_articles_and_sources():
+    placed = report("وأجرى لافروف اتصالا هاتفيا مع فيدان في موسكو.", "a1", "tass")
+    unplaced = report("وبحث لافروف مع فيدان الأزمة.", "a2", "anadolu")
+    alone = report("وأجرى لافروف اتصالا هاتفيا.", "a3", "anadolu")
+    [merged] = merge_actions(merge_actions(placed, unplaced), alone)
+    assert (merged.actor1.canonical, merged.actor2.canonical, merged.location.canonical) == (
+        "Sergey Lavrov", "Hakan Fidan", "Moscow")
+    assert (merged.article_ids, merged.sources) == (["a1", "a2", "a3"], ["tass", "anadolu"])
+    assert (merged.num_articles, merged.num_sources) == (3, 2)
+
+
+def test_a_report_without_actor1_never_replaces_one_with_it():
+    [full] = report("وأجرى لافروف اتصالا هاتفيا مع فيدان في موسكو.", "a1", "tass")
+    lavrov_alone = full.model_copy(update={"actor2": None, "location": None, "article_ids": ["a2"]})
+    nameless = full.model_copy(update={"actor1": None, "actor2": full.actor1, "confidence": 0.5,
+                                       "article_ids": ["a3"]})
+    merged = merge_actions(merge_actions([full], [lavrov_alone]), [nameless])
+    assert merged[0] == full.model_copy(update={"article_ids": ["a1", "a2"], "num_articles": 2})
+    assert [a.actor1 for a in merged[1:]] == [None]

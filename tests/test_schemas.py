@@ -12,13 +12,15 @@ from schemas import CONTRACTS, Article, DeadLetter, Event, Mention, json_schema,
 ARTICLE = {"id": "a-1", "source": "outlet", "body": "نص الخبر", "title": "عنوان",
            "url": "https://example.org/1", "published_at": "2024-11-30T12:00:00Z", "language": "ar"}
 MENTION = {"article_id": "a-1", "event_id": "ev-1", "source": "outlet", "published": None, "relation": "opened"}
-EVENT = {"event_id": "ev-1", "title": "t", "first_seen": "2024-11-30T12:00:00", "last_seen": None,
+EVENT = {"schema_version": 2, "event_id": "ev-1", "title": "t", "first_seen": "2024-11-30T12:00:00", "last_seen": None,
          "article_ids": ["a-1"], "sources": ["outlet"], "num_articles": 1, "num_sources": 1,
          "entities": [{"entity_id": "Q858", "canonical": "Syria", "type": "LOC", "mentions": 2}],
          "actions": [{"actor1": {"entity_id": "Q1", "canonical": "A", "text": "أ"}, "actor2": None,
-                      "plover": "CONSULT", "cameo": "040",
+                      "plover": "CONSULT", "cameo": "040", "quad_class": 1, "goldstein": 1.0,
                       "trigger": {"text": "محادثة", "start": 0, "end": 6, "field": "body"},
-                      "location": None, "date": "2024-11-30", "confidence": 0.9}]}
+                      "sentence": {"start": 0, "end": 20, "field": "body"},
+                      "location": None, "date": "2024-11-30", "confidence": 0.9,
+                      "article_ids": ["a-1"], "sources": ["outlet"], "num_articles": 1, "num_sources": 1}]}
 DEAD_LETTER = {"stage": "normalize", "reason": "invalid_json", "error": "x", "original": "{",
                "original_encoding": "utf-8", "article_id": None, "timestamp": "2024-11-30T12:00:00.000+00:00"}
 
