@@ -170,6 +170,7 @@ class ActionCoder:
         placed = self._place(tokens, starts, ends, entities)
         placed_firsts = [p.first for p in placed]
         actions = []
+        subject = None  # the last action's actor1, for a verb that has none of its own
         for sentence in normalized.sentences:
             first = bisect_left(starts, sentence.start)
             last = bisect_right(ends, sentence.end) - 1
@@ -195,7 +196,8 @@ class ActionCoder:
                     continue
                 report = _Report(field, text, tokens, Sentence(start=sentence.start, end=sentence.end, field=field),
                                  sentence_date or day, enriched.id, enriched.article.source)
-                actions += self._actions(report, i, prefix, end, entry, in_sentence, placed)
+                coded, subject = self._actions(report, i, prefix, end, entry, in_sentence, placed, subject)
+                actions += coded
                 i = end + 1
         return actions
 
@@ -239,14 +241,14 @@ class ActionCoder:
                        or (len(t.norm) > 1 and t.norm[0] in "وف" and t.norm[1:] in self._not_happened)
                        for t in window)
 
-    def _actions(self, report: _Report, i: int, prefix: int, end: int, entry: Entry,
-                 placed: Sequence[Placed], in_field: Sequence[Placed]) -> list[Action]:
-        """The trigger's actions: one for each pair of coordinated actors («طالبت الشركة فرنسا
-        وبريطانيا» is two demands)."""
+    def _actions(self, report: _Report, i: int, prefix: int, end: int, entry: Entry, placed: Sequence[Placed],
+                 in_field: Sequence[Placed], subject: Placed | None) -> tuple[list[Action], Placed | None]:
+        """The trigger's actions, one for each pair of coordinated actors («طالبت الشركة فرنسا
+        وبريطانيا» is two demands), and the subject a following verb may carry over."""
         tokens = report.tokens
-        actor1, actor2 = self._roles(tokens, i, end, entry, placed)
+        actor1, actor2 = self._roles(tokens, i, prefix, end, entry, placed, subject)
         if actor1 is None and actor2 is None:
-            return []
+            return [], subject
         if entry.plover in PASSIVE_PRONE and _victim(actor1) and not _victim(actor2):
             actor1, actor2 = actor2, actor1  # «مدنيون … في قصف»: civilians do not shell
         if actor1 is None:  # the sentence's other actor, else the nearest of the field
@@ -256,11 +258,12 @@ class ActionCoder:
         seconds = [actor2, *_coordinated(tokens, actor2, placed)]
         return [self._make(report, i, prefix, end, entry, one, two, placed)
                 for one in firsts for two in seconds
-                if one is None or two is None or not (one is two or _same(one, two))]
+                if one is None or two is None or not (one is two or _same(one, two))], actor1 or subject
 
-    def _roles(self, tokens, i: int, end: int, entry: Entry,
-               placed: Sequence[Placed]) -> tuple[Placed | None, Placed | None]:
-        """(actor1, actor2) of the trigger at tokens ``i..end``."""
+    def _roles(self, tokens, i: int, prefix: int, end: int, entry: Entry, placed: Sequence[Placed],
+               subject: Placed | None) -> tuple[Placed | None, Placed | None]:
+        """(actor1, actor2) of the trigger at tokens ``i..end``; ``subject`` is the last action's
+        actor1, which a participle, or a verb joined by «و» with no subject of its own, carries."""
         actors = [p for p in placed if _is_actor(p)]
         before = [p for p in actors if p.last < i]
         after = [p for p in actors if p.first > end]
@@ -274,6 +277,8 @@ class ActionCoder:
         inside = [p for p in actors if i < p.first and p.last < end]
         if inside:  # «فتحت الشرطة تحقيقا»: the subject inside the verb phrase
             actor1 = inside[0]
+        elif subject is not None and entry.verb and self._participle(tokens[i], prefix):
+            actor1 = subject  # «مشيدا بجهود رجال الأمن»: the one who praises is the sentence's subject
         elif chaired is not None:  # «اجتماع برئاسة …»
             actor1 = chaired
         elif after and entry.verb and after[0].first - end <= SUBJECT_GAP and not self._counterpart(tokens, after[0]):
@@ -281,6 +286,8 @@ class ActionCoder:
             actor1 = after[0]
         elif after and not entry.verb and after[0].first == end + 1 and not _governed(tokens[after[0].first]):
             actor1 = after[0]  # «هجوم داعش»: the noun's agent follows it
+        elif subject is not None and entry.verb and prefix > 0 and tokens[i].norm[0] in "وف":
+            actor1 = subject  # «… ونقل تحيات»: a verb joined by «و» with no subject of its own
         elif before and i - before[-1].last <= SUBJECT_DISTANCE:  # «أجرى لافروف محادثة»
             actor1 = before[-1]
         else:
@@ -310,6 +317,12 @@ class ActionCoder:
         if actor1 is not None and actor2 is None and chaired is None:  # a chaired meeting is the body's own
             actor2 = _nearest(placed, i, end, actor1)
         return actor1, actor2
+
+    @staticmethod
+    def _participle(token, prefix: int) -> bool:
+        """«مشيدا», «معربة»: an active participle, whose subject is its sentence's."""
+        word = token.norm[prefix:]
+        return word[:1] == "م" and word[-1:] in ("ا", "ه")
 
     def _counterpart(self, tokens, placed: Placed) -> bool:
         """«نظيره الإيراني», «بنظيره»: the subject's counterpart, so not the subject."""

@@ -203,3 +203,9 @@ def test_a_report_without_actor1_never_replaces_one_with_it():
     merged = merge_actions(merge_actions([full], [lavrov_alone]), [nameless])
     assert merged[0] == full.model_copy(update={"article_ids": ["a1", "a2"], "num_articles": 2})
     assert [a.actor1 for a in merged[1:]] == [None]
+
+
+def test_a_participle_carries_the_subject_of_its_sentence():
+    actions = code_body("استقبل الرئيس الروسي فلاديمير بوتين في موسكو وزير الخارجية التركي هاكان فيدان، "
+                        "مشيدا بالعلاقات مع تركيا.")
+    assert ("SUPPORT", "Vladimir Putin", "Turkey") in summary(actions)
