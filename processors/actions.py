@@ -170,13 +170,13 @@ class ActionCoder:
         placed = self._place(tokens, starts, ends, entities)
         placed_firsts = [p.first for p in placed]
         actions = []
-        subject = None  # the last action's actor1, for a verb that has none of its own
         for sentence in normalized.sentences:
             first = bisect_left(starts, sentence.start)
             last = bisect_right(ends, sentence.end) - 1
             in_sentence = [p for p in placed[bisect_left(placed_firsts, first):bisect_right(placed_firsts, last)]
                            if p.last <= last]
             sentence_date = next((d.date for d in dates if sentence.start <= d.start < sentence.end), None)
+            subject = None  # the sentence's last verb's actor1, for a verb that has none of its own
             i = first
             while i <= last:
                 token = tokens[i]
@@ -258,12 +258,14 @@ class ActionCoder:
         seconds = [actor2, *_coordinated(tokens, actor2, placed)]
         return [self._make(report, i, prefix, end, entry, one, two, placed)
                 for one in firsts for two in seconds
-                if one is None or two is None or not (one is two or _same(one, two))], actor1 or subject
+                if one is None or two is None or not (one is two or _same(one, two))], \
+            (actor1 if entry.verb else None) or subject
 
     def _roles(self, tokens, i: int, prefix: int, end: int, entry: Entry, placed: Sequence[Placed],
                subject: Placed | None) -> tuple[Placed | None, Placed | None]:
-        """(actor1, actor2) of the trigger at tokens ``i..end``; ``subject`` is the last action's
-        actor1, which a participle, or a verb joined by «و» with no subject of its own, carries."""
+        """(actor1, actor2) of the trigger at tokens ``i..end``; ``subject`` is the actor1 of the
+        sentence's last verb, which a participle, or a verb joined by «و» with no subject of its
+        own, carries."""
         actors = [p for p in placed if _is_actor(p)]
         before = [p for p in actors if p.last < i]
         after = [p for p in actors if p.first > end]
