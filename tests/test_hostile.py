@@ -39,6 +39,10 @@ def test_each_hostile_record_comes_out_once(pipeline, name, raw, expected):
             for span in [*result.value.entities, *result.value.agents, *(a.trigger for a in result.value.actions)]:
                 field = article.title if span.field == "title" else article.body
                 assert 0 <= span.start < span.end <= len(field) and field[span.start:span.end] == span.text
+            for action in result.value.actions:
+                field = article.title if action.sentence.field == "title" else article.body
+                assert 0 <= action.sentence.start <= action.trigger.start < action.trigger.end \
+                    <= action.sentence.end <= len(field)
 
 
 def test_an_oversized_record_keeps_its_first_bytes_and_says_so(pipeline):

@@ -63,5 +63,8 @@ def test_actions_and_assembly_never_raise_and_triggers_are_slices(bodies, title)
             source = body if action.trigger.field == "body" else title
             assert source[action.trigger.start:action.trigger.end] == action.trigger.text
             assert action.trigger.start < action.trigger.end
+            assert action.sentence.field == action.trigger.field
+            assert 0 <= action.sentence.start <= action.trigger.start < action.trigger.end <= action.sentence.end
+            assert action.sentence.end <= len(source)
         event, mention = assembler(enriched, state)
         assert mention.article_id in event.article_ids
