@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from importlib import resources
 
 import orjson
 from camel_tools.tokenizers.word import simple_word_tokenize
+from camel_tools.utils.charsets import EMOJI_ALL_CHARSET, UNICODE_PUNCT_SYMBOL_CHARSET
 from camel_tools.utils.charmap import CharMapper
 from camel_tools.utils.dediac import dediac_ar
 from camel_tools.utils.normalize import (
@@ -35,6 +36,7 @@ _ARABIC_LETTERS = re.compile(r"[\u0620-\u064A\u066E-\u06D3\u06D5\u06FA-\u06FC\u0
                              r"\uFB50-\uFDFB\uFE70-\uFEFC]+")
 _LETTERS = re.compile(r"[^\W\d_]+")
 LANGUAGE_SAMPLE = 5000  # characters of title and body enough to tell the language
+SYMBOL_TOKENS = UNICODE_PUNCT_SYMBOL_CHARSET | EMOJI_ALL_CHARSET  # what simple_word_tokenize splits off
 
 # Blanked out of the working copy (each character becomes a space): C0/C1 controls
 # other than tab and newlines, and the bidi embedding, override, isolate and mark characters.
@@ -59,6 +61,7 @@ class Normalizer:
 
     def __init__(self, boilerplate: Mapping[str, Sequence[str]] | None = None) -> None:
         self._arclean = CharMapper.builtin_mapper("arclean")
+        self._chain = _CharTable(self._char_chain)
         shipped = orjson.loads(resources.files("processors").joinpath("data/boilerplate.json").read_bytes())
         self._boilerplate_lines = {source: list(patterns) for source, patterns in shipped.items()}
         for source, patterns in (boilerplate or {}).items():
@@ -93,11 +96,16 @@ class Normalizer:
 
     def match_form(self, text: str) -> str:
         """NFKC, then the camel-tools chain (arclean, dediacritization, alef, alef maksura,
-        teh marbuta), then hamza seats and zero-width characters."""
-        text = self._arclean(unicodedata.normalize("NFKC", text))
-        text = normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(dediac_ar(text))))
-        text = text.replace("ؤ", "و").replace("ئ", "ي")
-        return _ZERO_WIDTH.sub("", text) if _ZERO_WIDTH.search(text) else text
+        teh marbuta), then hamza seats and zero-width characters: ``_char_chain``, applied
+        as one translation table."""
+        return unicodedata.normalize("NFKC", text).translate(self._chain)
+
+    def _char_chain(self, char: str) -> str:
+        """What the chain after NFKC makes of one character. Each of its steps maps characters
+        one by one (arclean is a character map, the others replace character classes), so the
+        chain of a text is the chain of each of its characters, joined."""
+        text = normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(dediac_ar(self._arclean(char)))))
+        return _ZERO_WIDTH.sub("", text.replace("ؤ", "و").replace("ئ", "ي"))
 
     def clean(self, text: str, source: str | None = None) -> str:
         """The same-length working copy: HTML, boilerplate lines, controls and bidi marks blanked."""
@@ -111,7 +119,7 @@ class Normalizer:
 
     def normalize_field(self, text: str, source: str | None = None) -> NormalizedField:
         work = self.clean(text, source)
-        pieces = simple_word_tokenize(work)
+        pieces = word_tokens(work)
         # One pass of the chain over all tokens: it never produces or removes a
         # newline, so splitting restores one match form per token.
         norms = self.match_form("\n".join(pieces)).split("\n")
@@ -150,6 +158,34 @@ class Normalizer:
                 re.compile(r"^[ \t]*(?:" + "|".join(f"(?:{p})" for p in patterns) + r")[^\n]*$", re.MULTILINE)
                 if patterns else None)
         return self._boilerplate_by_source[source]
+
+
+class _CharTable(dict):
+    """A ``str.translate`` table filled on first sight of each character."""
+
+    def __init__(self, chain: Callable[[str], str]) -> None:
+        super().__init__()
+        self._of = chain
+
+    def __missing__(self, code: int) -> str:
+        value = self[code] = self._of(chr(code))
+        return value
+
+
+# The first characters of camel-tools' symbol tokens (punctuation, symbols, emoji sequences).
+_SYMBOL_STARTS = frozenset(symbol[0] for symbol in SYMBOL_TOKENS)
+
+
+def word_tokens(text: str) -> list[str]:
+    """camel-tools' ``simple_word_tokenize``, word by word: a word with no character that can
+    start a symbol token is one token as it is, and only the others go through camel-tools."""
+    tokens: list[str] = []
+    for word in text.split():
+        if _SYMBOL_STARTS.isdisjoint(word):
+            tokens.append(word)
+        else:
+            tokens += simple_word_tokenize(word)
+    return tokens
 
 
 def _blank(match: re.Match) -> str:

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+import orjson
 import pytest
+from camel_tools.tokenizers.word import simple_word_tokenize
+from camel_tools.utils.charmap import CharMapper
+from camel_tools.utils.dediac import dediac_ar
+from camel_tools.utils.normalize import normalize_alef_ar, normalize_alef_maksura_ar, normalize_teh_marbuta_ar
+from conftest import shared_file
 
 from processors import Normalizer
-from processors.arabic import base_form, proclitic_readings
+from processors.arabic import ZERO_WIDTH, base_form, proclitic_readings
+from processors.normalize import word_tokens
 from schemas import Article
 
 NORMALIZER = Normalizer()
@@ -123,3 +132,30 @@ def test_boilerplate_is_learned_from_lines_a_source_repeats():
     normalizer = Normalizer(learned)
     text = "وصل الوفد\nصحيفة  اليومية – متابعات"
     assert [t.norm for t in normalizer.normalize_field(text, "daily").tokens] == ["وصل", "الوفد"]
+
+
+def test_tokens_and_match_forms_are_camel_tools_on_every_word_of_the_dev_stream():
+    """The fast paths give what camel-tools gives: tokenization word by word (both split on
+    whitespace first), and the match form of every token camel-tools makes of the stream."""
+    arclean = CharMapper.builtin_mapper("arclean")
+
+    def camel_match_form(text: str) -> str:
+        text = arclean(unicodedata.normalize("NFKC", text))
+        text = normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(dediac_ar(text))))
+        return "".join(c for c in text.replace("ؤ", "و").replace("ئ", "ي") if c not in ZERO_WIDTH)
+
+    normalizer = Normalizer()
+    words = set()
+    for line in shared_file("news/dev_stream.jsonl").read_bytes().splitlines():
+        record = orjson.loads(line)
+        for field in (record.get("title"), record.get("body")):
+            if isinstance(field, str):
+                words.update(normalizer.clean(field).split())
+    pieces = set()
+    for word in words:
+        camel = simple_word_tokenize(word)
+        assert word_tokens(word) == camel, word
+        pieces.update(camel)
+    assert len(words) > 100_000
+    for piece in pieces:
+        assert normalizer.match_form(piece) == camel_match_form(piece), piece
