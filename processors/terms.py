@@ -78,19 +78,36 @@ class TermWeigher:
 
     name = "weigh_terms"
 
+    MEMO = 200_000
+
     def __init__(self, frequencies: DocumentFrequencies) -> None:
         self._frequencies = frequencies
+        # base form -> its idf, or None if it carries no content (``content_terms``): words repeat
+        self._idf: dict[str, float | None] = {}
 
     def __call__(self, normalized: NormalizedArticle, enriched: EnrichedArticle) -> EnrichedArticle:
-        title = content_terms(normalized.title.tokens) if normalized.title is not None else []
-        body = content_terms(normalized.body.tokens)
+        title = self._content(normalized.title.tokens) if normalized.title is not None else []
+        body = self._content(normalized.body.tokens)
         terms = Terms(lead=self._vector(title * TITLE_WEIGHT + body[:LEAD_WORDS], KEEP_LEAD),
                       body=self._vector(body, KEEP_BODY))
         return enriched.model_copy(update={"terms": terms})
 
     def _vector(self, terms: list[str], keep: int) -> dict[str, float]:
         """Sublinear TF times IDF, the heaviest ``keep`` terms, scaled to unit length."""
-        weights = {term: (1 + math.log(n)) * self._frequencies.idf(term) for term, n in Counter(terms).items()}
+        weights = {term: (1 + math.log(n)) * self._idf[term] for term, n in Counter(terms).items()}
         top = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:keep]
         norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
         return {term: round(w / norm, 5) for term, w in top}
+
+    def _content(self, tokens: Iterable[Token]) -> list[str]:
+        """``content_terms``, with each base form's verdict and idf kept."""
+        memo, terms = self._idf, []
+        for token in tokens:
+            base = token.base
+            if base not in memo:
+                if len(memo) >= self.MEMO:
+                    memo.clear()
+                memo[base] = self._frequencies.idf(base) if content_terms((token,)) else None
+            if memo[base] is not None:
+                terms.append(base)
+        return terms
