@@ -27,6 +27,7 @@ from multiprocessing.connection import wait
 from mode import Service
 
 from streams.handling import Origin, dead_letter, handle
+from streams.memory import settle_long_lived_state
 from streams.settings import Settings
 from streams.topology import Stage, build_stages
 
@@ -40,6 +41,7 @@ _stages: dict[str, Stage] = {}  # in each pool process: its stateless stages, by
 def _load(settings: Settings) -> None:
     """Start a pool process: load the stateless stages, and exit with the worker."""
     _stages.update((stage.name, stage) for stage in build_stages(settings) if stage.state is None)
+    settle_long_lived_state()
     parent = multiprocessing.parent_process()
     if parent is not None:  # a worker killed with SIGKILL cannot stop its pool: the pool notices
         threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()

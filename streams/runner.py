@@ -15,6 +15,7 @@ from pathlib import Path
 from processors import WindowState
 from streams.handling import Origin, handle
 from streams.kafka_tools import input_files, numbered_lines
+from streams.memory import settle_long_lived_state
 from streams.settings import Settings
 from streams.topology import Output, Stage, build_stages
 
@@ -83,6 +84,7 @@ def run_files(inputs: list[Path], out_dir: Path, *, progress: bool | None = None
     show = total_bytes >= PROGRESS_MIN_BYTES if progress is None else progress
     out_dir.mkdir(parents=True, exist_ok=True)
     pipeline = InProcessPipeline(build_stages(settings or Settings.from_env()))
+    settle_long_lived_state()
     counts: Counter = Counter()
     latest_events: dict[str, bytes] = {}
     sinks = {name: open(out_dir / f"{name}.jsonl", "wb") for name in OUTPUT_FILES if name != "events"}
