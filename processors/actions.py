@@ -103,7 +103,9 @@ class ActionCoder:
         raw = orjson.loads(resources.files("processors").joinpath("data/actions.json").read_bytes())
         self._triggers: dict[tuple[str, ...], Entry] = {}
         for item in raw["triggers"]:
-            nouns = [form for noun in item.get("nouns", ()) for form in (noun, noun + "ا", noun + "ًا")]
+            # the accusative: «تحقيقا»; a noun in «ة» takes none we can see («مصادرةً», not «مصادرها»)
+            nouns = [form for noun in item.get("nouns", ()) for form in
+                     ((noun,) if noun.endswith("ة") else (noun, noun + "ا", noun + "ًا"))]
             verbs = [*item.get("forms", ())]
             for verb in item.get("verbs", ()):
                 past, present, tail = _verb_parts(verb)
@@ -206,26 +208,29 @@ class ActionCoder:
         before it and its last token. A verb phrase may have its subject inside («فتحت الشرطة
         تحقيقا»: «فتح تحقيقا»), when no trigger is written whole."""
         token = tokens[i]
-        readings = self._openers.get(token.norm, ())
+        readings = [(form, prefix, False) for form, prefix in self._openers.get(token.norm, ())]
         if token.base != token.norm and token.base in self._bare_openers:
-            # «الهجوم» is «هجوم» too, though «الهجوم الإرهابي» is listed
-            readings = [*readings, *self._bare_openers[token.base]]
+            # «الهجوم» is the noun «هجوم» too, though «الهجوم الإرهابي» is listed; a word with
+            # the article is never a verb («البحث», «الطالب»)
+            readings += [(form, prefix, True) for form, prefix in self._bare_openers[token.base]]
         if not readings:
             return None
         best = None
-        for form, prefix in readings:
+        for form, prefix, bare in readings:
             for size in self._sizes[form]:  # longest first
                 if best is not None and size <= best[2] - i + 1:
                     break
                 if size > last - i + 1:
                     continue
                 entry = self._triggers.get((form, *(t.norm for t in tokens[i + 1:i + size])))
-                if entry is not None and entry.words == size:
+                if entry is not None and entry.words == size and not (bare and entry.verb):
                     best = entry, prefix, i + size - 1
                     break
         if best is not None:
             return best
-        for form, prefix in readings:
+        for form, prefix, bare in readings:
+            if bare:
+                continue
             for tail, entry in self._verb_tails.get(form, ()):
                 for gap in range(1, SUBJECT_INSIDE + 1):
                     start = i + 1 + gap
