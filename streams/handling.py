@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from processors import Rejected, WindowState
 from schemas import DeadLetter
+from schemas.models import COUNTRY_PATTERN, ISO_DATE_PATTERN, ISO_DATETIME_PATTERN, NOT_BLANK
 from streams.topology import Output, Stage
 
 log = logging.getLogger(__name__)
@@ -129,5 +130,16 @@ def describe_error(exc: orjson.JSONDecodeError | ValidationError) -> str:
     parts = []
     for error in exc.errors(include_input=False, include_url=False):
         where = ".".join(str(p) for p in error["loc"]) or "(record)"
-        parts.append(f"{where}: {error['msg']}")
+        wanted = PATTERN_WORDS.get((error.get("ctx") or {}).get("pattern", ""))
+        parts.append(f"{where} must be {wanted}" if error["type"] == "string_pattern_mismatch" and wanted
+                     else f"{where}: {error['msg']}")
     return "; ".join(parts)
+
+
+# What the contracts' patterns ask for, in words: a regular expression tells a producer nothing.
+PATTERN_WORDS = {
+    ISO_DATETIME_PATTERN: "an ISO 8601 date or time, such as 2024-11-30T14:00:00+03:00",
+    ISO_DATE_PATTERN: "a date such as 2024-11-30",
+    NOT_BLANK: "text that is not blank",
+    COUNTRY_PATTERN: "an ISO 3166 alpha-2 country code, such as SA",
+}

@@ -6,10 +6,11 @@ import base64
 
 import orjson
 import pytest
+from pydantic import ValidationError
 
 from processors import WindowState
-from schemas import DeadLetter
-from streams.handling import Origin, handle
+from schemas import Article, DeadLetter
+from streams.handling import Origin, describe_error, handle
 from streams.settings import Settings
 from streams.topology import Output, build_stages
 
@@ -96,3 +97,10 @@ def test_a_dead_letter_truncates_on_a_character_boundary():
     assert letter.value.original_encoding == "utf-8" and raw.startswith(letter.value.original.encode("utf-8"))
     assert letter.value.original_size == len(raw) and letter.value.article_id == "dense-2"
     assert len(letter.data) <= 20_000
+
+
+def test_a_validation_error_says_what_is_wanted_not_the_pattern():
+    with pytest.raises(ValidationError) as raised:
+        Article.from_json(b'{"id": "a", "source": "s", "body": "x", "published_at": "30/11/2024"}')
+    message = describe_error(raised.value)
+    assert message == "published_at must be an ISO 8601 date or time, such as 2024-11-30T14:00:00+03:00"
