@@ -35,11 +35,16 @@ class RunReport:
 
     def summary(self) -> str:
         c = self.counts
-        return (f"akhbar run: {self.lines} records in, {c['enriched']} enriched "
-                f"({c['near_duplicates']} near duplicates), {c['duplicates']} exact duplicates, "
-                f"{c['dlq']} dead letters, "
-                f"{c['mentions']} mentions, {c['events_latest']} events; "
+        return (f"akhbar run: {counted(self.lines, 'record')} in, {c['enriched']} enriched "
+                f"({counted(c['near_duplicates'], 'near duplicate')}), "
+                f"{counted(c['duplicates'], 'exact duplicate')}, {counted(c['dlq'], 'dead letter')}, "
+                f"{counted(c['mentions'], 'mention')}, {counted(c['events_latest'], 'event')}; "
                 f"{self.seconds:.1f} s, {self.articles_per_s:.0f} articles/s")
+
+
+def counted(number: int, noun: str) -> str:
+    """«1 dead letter», «2 dead letters»."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 class InProcessPipeline:

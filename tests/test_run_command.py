@@ -26,8 +26,8 @@ def test_seed_article_runs_into_the_output_files(seed_path, tmp_path):
     assert [r["article_id"] for r in read_jsonl(tmp_path / "mentions.jsonl")] == [seed_id]
     assert read_jsonl(tmp_path / "events.jsonl")
     assert read_jsonl(tmp_path / "dlq.jsonl") == []
-    assert "1 records in, 1 enriched (0 near duplicates), 0 exact duplicates, 0 dead letters" \
-        in result.stderr.decode()
+    assert ("1 record in, 1 enriched (0 near duplicates), 0 exact duplicates, 0 dead letters, 1 mention, 1 event"
+            in result.stderr.decode())
 
 
 def test_every_line_is_enriched_or_dead_lettered_and_the_run_still_succeeds(tmp_path):
