@@ -35,6 +35,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def port_in_use(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
 def tansu_command(port: int) -> list[str]:
     url = f"tcp://127.0.0.1:{port}"
     return [str(tansu_binary()), "broker", "--listener-url", url, "--advertised-listener-url", url,

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 import orjson
 
+from feeds.cli import feeds
 from streams.settings import Settings
 
 
@@ -33,6 +34,9 @@ def main() -> None:
 
     Settings come from AKHBAR_* environment variables (see the README).
     """
+
+
+main.add_command(feeds)
 
 
 @main.command()
@@ -412,15 +416,50 @@ def broker(port: int) -> None:
 
 
 @main.command()
+@click.option("--from", "from_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Load the files that `akhbar run --out DIR` wrote instead of reading the topics.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=8080, show_default=True)
+def serve(from_dir: Path | None, host: str, port: int) -> None:
+    """Keep the store of events, mentions and enriched articles (AKHBAR_DATABASE_URL, else SQLite in
+    AKHBAR_DATA_DIR) from the topics, in the consumer group AKHBAR_SERVE_GROUP, or from files; serve
+    the HTTP API and the live dashboard."""
+    from service.consumer import ROLES, FileFeed, KafkaFeed
+    from service.serve import serve as run_service
+    from service.store import Store, StoreError
+    from streams.security import kafka_python_options
+
+    settings = Settings.from_env()
+    if from_dir is not None:
+        try:
+            feed = FileFeed(from_dir)
+        except FileNotFoundError as exc:
+            raise click.UsageError(str(exc)) from exc
+    else:
+        feed = KafkaFeed(settings.kafka_bootstrap, {role: settings.topic(role) for role in ROLES},
+                         settings.serve_group, settings.session_timeout_s, kafka_python_options(settings))
+    try:
+        store = Store(settings.store_url())
+    except StoreError as exc:
+        click.echo(f"akhbar: {exc}", err=True)
+        sys.exit(2)
+    sys.exit(run_service(store, feed, host, port))
+
+
+@main.command()
 @click.option("--bidi", type=click.Choice(["auto", "visual", "logical"]), default="auto", show_default=True,
               help="Arabic display order: visual for terminals without bidi support; auto picks "
                    "visual on a terminal and logical when the output is piped.")
 @click.option("--timeout", "timeout_s", type=float, default=180.0, show_default=True)
-def demo(bidi: str, timeout_s: float) -> None:
-    """The sample feed through the whole streaming pipeline on a local broker, ending with the events."""
+@click.option("--stay/--no-stay", default=None,
+              help="Keep the broker, the worker and the dashboard running after the table, until Ctrl-C "
+                   "(default: when the output is a terminal).")
+def demo(bidi: str, timeout_s: float, stay: bool | None) -> None:
+    """The sample feed through the whole streaming pipeline on a local broker, ending with the events;
+    the dashboard (akhbar serve) shows them as they come."""
     from streams.demo import run_demo
 
-    sys.exit(run_demo(bidi=bidi, timeout_s=timeout_s))
+    sys.exit(run_demo(bidi=bidi, timeout_s=timeout_s, stay=stay))
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """``akhbar demo``: the bundled sample feed through the streaming pipeline, ending with its events.
 
 It starts what it needs (a local broker when ``AKHBAR_KAFKA_BOOTSTRAP`` is unset,
-the topics, a worker), produces the feed, waits until every article is accounted
-for, prints the events and stops everything it started.
+the topics, a worker, ``akhbar serve`` with its dashboard), produces the feed, waits
+until every article is accounted for, prints the events and stops everything it
+started: at once, or, with ``stay``, when interrupted.
 """
 
 from __future__ import annotations
@@ -21,20 +22,32 @@ import orjson
 from rich.console import Console
 
 from schemas import Article, Event
-from streams.broker import TANSU_WORKER_ENV, LocalBroker, free_port
+from streams.broker import TANSU_WORKER_ENV, LocalBroker, free_port, port_in_use, wait_for_port
 from streams.display import events_table
 from streams.kafka_tools import create_topics, produce, wait_for
 from streams.settings import Settings
 
-WORKER_STOP_S = 20.0
+STOP_S = 20.0
 PIPED_WIDTH = 150
+DASHBOARD_PORT = 8080
+SERVE_START_S = 60.0
 
 
 def sample_feed() -> Path:
     return Path(str(resources.files("streams").joinpath("data/sample_feed.jsonl")))
 
 
-def run_demo(*, bidi: str = "auto", timeout_s: float = 180.0) -> int:
+def run_demo(*, bidi: str = "auto", timeout_s: float = 180.0, stay: bool | None = None) -> int:
+    """The demo; ``stay`` keeps everything running after the table until interrupted (default: on a terminal).
+    SIGTERM, at any time, stops what it started."""
+    signal.signal(signal.SIGTERM, _raise_stopped)
+    try:
+        return _demo(bidi, timeout_s, stay)
+    except Stopped:
+        return 1
+
+
+def _demo(bidi: str, timeout_s: float, stay: bool | None) -> int:
     console = Console(stderr=True)
     out = Console()
     if not out.is_terminal:
@@ -51,14 +64,25 @@ def run_demo(*, bidi: str = "auto", timeout_s: float = 180.0) -> int:
                 env.setdefault(name, value)
         env.setdefault("AKHBAR_WEB_PORT", str(free_port()))
         env.setdefault("AKHBAR_DATA_DIR", str(workdir / "data"))
+        env.setdefault("AKHBAR_SERVE_GROUP", f"akhbar-demo-{workdir.name}")
         settings = Settings.from_env(env)
 
         created = create_topics(settings)
         console.print(f"[bold]topics[/]  {len(created)} created on {settings.kafka_bootstrap}")
         worker_log = workdir / "worker.log"
-        worker = _start_worker(env, worker_log)
-        stack.callback(_stop_worker, worker)
+        worker = _start(["worker"], env, worker_log)
+        stack.callback(_stop, worker)
         console.print(f"[bold]worker[/]  pid {worker.pid}, web on {settings.web_host}:{settings.web_port}")
+        port = free_port() if port_in_use(DASHBOARD_PORT) else DASHBOARD_PORT
+        server = _start(["serve", "--port", str(port)], env, workdir / "serve.log")
+        stack.callback(_stop, server)
+        try:
+            wait_for_port(port, SERVE_START_S)
+        except TimeoutError:
+            console.print("[red]akhbar serve did not start[/]; its log:")
+            console.print((workdir / "serve.log").read_text(errors="replace")[-4000:], markup=False, highlight=False)
+            return 1
+        console.print(f"[bold]dashboard[/] http://127.0.0.1:{port}/")
 
         feed = sample_feed()
         ids = {Article.from_json(line).id for line in feed.read_bytes().splitlines() if line.strip()}
@@ -92,20 +116,40 @@ def run_demo(*, bidi: str = "auto", timeout_s: float = 180.0) -> int:
                 latest[event.event_id] = event
         events = sorted(latest.values(), key=lambda e: (e.first_seen or "", e.event_id))
         out.print(events_table(events, visual=visual))
+        if stay if stay is not None else out.is_terminal:
+            _wait_until_interrupted(console, port)
     return 0
 
 
-def _start_worker(env: dict[str, str], log_path: Path) -> subprocess.Popen:
+class Stopped(Exception):
+    """The demo got SIGTERM: it stops what it started, as after Ctrl-C."""
+
+
+def _raise_stopped(*_) -> None:
+    raise Stopped
+
+
+def _wait_until_interrupted(console: Console, port: int) -> None:
+    """Keep the demo's processes running for the dashboard; Ctrl-C or SIGTERM stops them."""
+    console.print(f"[bold]dashboard[/] http://127.0.0.1:{port}/ stays up; Ctrl-C stops the demo")
+    try:
+        signal.pause()
+    except (KeyboardInterrupt, Stopped):
+        pass
+
+
+def _start(command: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen:
+    """An ``akhbar`` subcommand as a child process, its output in ``log_path``."""
     log = open(log_path, "wb")
-    return subprocess.Popen([sys.executable, "-m", "streams", "worker"], env=env, stdout=log,
+    return subprocess.Popen([sys.executable, "-m", "streams", *command], env=env, stdout=log,
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
 
 
-def _stop_worker(worker: subprocess.Popen) -> None:
-    if worker.poll() is None:
-        worker.send_signal(signal.SIGTERM)
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
         try:
-            worker.wait(WORKER_STOP_S)
+            process.wait(STOP_S)
         except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+            process.kill()
+            process.wait()

@@ -22,6 +22,7 @@ class Settings:
     topic_events: str = "events"
     topic_mentions: str = "mentions"
     topic_dlq: str = "articles.dlq"
+    topic_feeds_errors: str = "feeds.errors"
     # Faust's web server: loopback only unless told otherwise.
     web_host: str = "127.0.0.1"
     web_port: int = 6066
@@ -74,6 +75,10 @@ class Settings:
     # in the worker's process, on one core. With N, the worker uses up to N + 1 cores and shares
     # each run of long articles among them (streams/pool.py); give it as many CPUs in worker_cpus.
     stage_processes: int = 0
+    # `akhbar serve`: its store (empty: SQLite in data_dir/store.sqlite; postgresql+psycopg://… for
+    # PostgreSQL, its password from the environment only and never shown) and its consumer group.
+    database_url: str = field(default="", repr=False)
+    serve_group: str = "akhbar-serve"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -95,6 +100,10 @@ class Settings:
         except ValueError:
             raise ValueError(f"AKHBAR_WORKER_CPUS={self.worker_cpus!r}: expected CPU ids such as 0 or 0,2 or 0-3") from None
         return cpus
+
+    def store_url(self) -> str:
+        """``database_url``, or the SQLite file in ``data_dir``."""
+        return self.database_url or f"sqlite:///{os.path.join(self.data_dir, 'store.sqlite')}"
 
     def topic(self, role: str) -> str:
         """The topic name for a role of the topology (``raw``, ``events``, …)."""

@@ -60,6 +60,7 @@ TOPICS: tuple[TopicSpec, ...] = (
     TopicSpec("events", key="event id", compacted=True),
     TopicSpec("mentions", key="article id"),
     TopicSpec("dlq", key="article id when known"),
+    TopicSpec("feeds_errors", key="page URL", single_partition=True),  # what `akhbar feeds` could not publish
 )
 
 

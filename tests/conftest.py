@@ -1,4 +1,5 @@
-"""Shared fixtures: the shared data, a real local broker, and a real worker process."""
+"""Shared fixtures: the shared data, a real local broker, a real worker process, the output of a
+file run for the store, and fresh SQLite and PostgreSQL databases."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,16 +22,23 @@ from streams.topology import TOPICS
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# A PostgreSQL server the tests may create databases on (trust auth, as on the CI machine).
+POSTGRES_URL = os.environ.get("AKHBAR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+DASHBOARD_ARTICLES = REPO / "tests" / "data" / "dashboard_articles.jsonl"
+
+
+def missing(message: str) -> None:
+    """Something the tests need is not on this machine: a failure in CI, a skip elsewhere."""
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 def shared_file(relative: str) -> Path:
     """A file of ../shared/data: missing data skips locally and fails in CI."""
     path = SHARED_DATA / relative
     if not path.exists():
-        message = f"shared data missing: {path}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        missing(f"shared data missing: {path}")
     return path
 
 
@@ -119,3 +128,67 @@ def akhbar(*args: str, env: dict[str, str] | None = None, timeout: float = 120,
     """Run the ``akhbar`` command as a user would."""
     return subprocess.run([sys.executable, "-m", "streams", *args], env=env, cwd=REPO, capture_output=True,
                           timeout=timeout, input=input_bytes)
+
+
+@pytest.fixture(scope="session")
+def run_output(tmp_path_factory) -> Path:
+    """What ``akhbar run`` writes for the sample feed and the dashboard's test articles: five events of
+    one report and the Riyadh meeting's three reports from three outlets."""
+    from streams.demo import sample_feed
+
+    out = tmp_path_factory.mktemp("run")
+    result = akhbar("run", str(sample_feed()), str(DASHBOARD_ARTICLES), "--out", str(out), "--no-progress")
+    assert result.returncode == 0, result.stderr.decode()[-3000:]
+    return out
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The URL of a database on the PostgreSQL server, to create the tests' own databases from."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    engine = create_engine(POSTGRES_URL)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        missing(f"no PostgreSQL server at AKHBAR_TEST_POSTGRES_URL ({engine.url!r}): {exc.orig}")
+    finally:
+        engine.dispose()
+    return POSTGRES_URL
+
+
+@contextmanager
+def postgres_database(server_url: str) -> Iterator[str]:
+    """A new database on the server for one test, dropped afterwards: runs never share tables."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"akhbar_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def fresh_database(kind: str, request, directory: Path) -> Iterator[str]:
+    """The URL of a new, empty database: a SQLite file in ``directory``, or a database on the PostgreSQL server."""
+    if kind == "sqlite":
+        yield f"sqlite:///{directory / f'store-{uuid.uuid4().hex[:8]}.sqlite'}"
+        return
+    with postgres_database(request.getfixturevalue("postgres_server")) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path) -> Iterator[str]:
+    """A new, empty database for one test, on each of the two dialects."""
+    with fresh_database(request.param, request, tmp_path) as url:
+        yield url

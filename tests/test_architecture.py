@@ -1,4 +1,5 @@
-"""Imports flow one way: schemas ← processors ← streams."""
+"""Imports flow one way: schemas ← processors ← streams; the downstream service reaches the pipeline
+only through its contracts (schemas) and topics, and only the CLI wires it in."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ import pytest
 from conftest import REPO
 
 ALLOWED = {"schemas": {"schemas"}, "processors": {"schemas", "processors"},
-           "streams": {"schemas", "processors", "streams"}}
+           "streams": {"schemas", "processors", "streams", "service", "feeds"}, "service": {"schemas", "service"},
+           "feeds": {"schemas", "streams", "feeds"}}
+# The runtime's one module that wires the service in (`akhbar serve`); the pipeline never imports it.
+STARTS_THE_SERVICE = {"streams/cli.py"}
 FORBIDDEN_IN_PROCESSORS = {"faust", "kafka", "aiokafka", "asyncio"}
 
 
@@ -33,3 +37,9 @@ def test_no_layer_imports_upward(package):
 def test_processors_do_not_touch_kafka_or_asyncio():
     for path, modules in imported_modules("processors"):
         assert not FORBIDDEN_IN_PROCESSORS & set(modules), path
+
+
+def test_only_the_cli_imports_the_service():
+    for path, modules in imported_modules("streams"):
+        if "service" in modules:
+            assert str(path.relative_to(REPO)) in STARTS_THE_SERVICE, path

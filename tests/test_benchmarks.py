@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from conftest import REPO, shared_file
+from conftest import POSTGRES_URL, REPO, shared_file
 
 
 def run_benchmark(script: str, *args: str) -> str:
@@ -35,3 +35,13 @@ def test_the_extraction_benchmark_prints_its_table():
     out = run_benchmark("extraction.py", "--limit", "30", "--rounds", "1")
     for component in ("entities", "find_agents", "code_actions", "weigh_terms", "extract stage"):
         assert component in out
+
+
+def test_the_store_benchmark_prints_its_table(run_output, postgres_server):
+    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "store.py"), str(run_output), "--requests", "5"],
+                          capture_output=True, text=True, timeout=300, cwd=REPO,
+                          env={**os.environ, "COLUMNS": "200", "AKHBAR_BENCH_POSTGRES_URL": POSTGRES_URL})
+    assert done.returncode == 0, done.stderr[-2000:]
+    for row in ("store: records/s", "API p50 / p99 ms: /events (first page of 50)", "API p50 / p99 ms: /stats (cached"):
+        assert row in done.stdout
+    assert "postgresql" in done.stdout
