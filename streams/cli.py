@@ -348,15 +348,18 @@ def evaluate_actions(gold_file: Path, stream: Path) -> None:
 
 @main.command()
 def worker() -> None:
-    """Run the Faust worker: the normalize, extract and assemble agents."""
+    """Run the Faust worker: the normalize, dedup, extract and assemble agents."""
     from streams.app import create_app, pin_to_cpus, worker_for
+    from streams.memory import settle_long_lived_state
 
     settings = Settings.from_env()
     try:
         pin_to_cpus(settings)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
-    worker_for(create_app(settings), settings).execute_from_commandline()
+    app = create_app(settings)
+    settle_long_lived_state()
+    worker_for(app, settings).execute_from_commandline()
 
 
 @main.command()
