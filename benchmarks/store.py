@@ -34,15 +34,16 @@ from statistics import quantiles
 import httpx2
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))
 
 from service.consumer import FileFeed  # noqa: E402
 from service.store import TABLES, Store, article_entities, articles, events, mentions  # noqa: E402
 from streams.broker import free_port, wait_for_port  # noqa: E402
+from conftest import postgres_database  # noqa: E402
 
 POSTGRES_URL = os.environ.get("AKHBAR_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 PIPELINE_ARTICLES_PER_S = 69.0  # README: `akhbar run` on the whole dev stream, 2026-12-01
@@ -53,16 +54,8 @@ def database(kind: str, workdir: Path):
     if kind == "sqlite":
         yield f"sqlite:///{workdir / f'bench-{uuid.uuid4().hex[:8]}.sqlite'}"
         return
-    name = f"akhbar_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with postgres_database(POSTGRES_URL) as url:  # the tests' throwaway database
+        yield url
 
 
 def load(store: Store, run_dir: Path) -> dict:

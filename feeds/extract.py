@@ -30,6 +30,7 @@ import lxml.html
 import trafilatura
 
 from feeds.dates import ascii_digits, iso_date, iso_offset
+from feeds.errors import Failure
 
 # Query parameters that only track where a reader came from: not part of an article's address.
 TRACKING_PARAMETERS = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|ocid|igshid|_ga|ref_src)$",
@@ -62,13 +63,8 @@ MAX_LABEL_CHARS = 40
 HEAD_BYTES = 4096
 
 
-class ExtractError(Exception):
+class ExtractError(Failure):
     """A page with no article: ``reason`` is ``not_html`` or ``no_text``."""
-
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(f"{reason}: {detail}")
-        self.reason = reason
-        self.detail = detail
 
 
 @dataclass(frozen=True)

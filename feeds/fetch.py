@@ -31,6 +31,7 @@ from urllib.robotparser import RobotFileParser
 import httpx
 
 from feeds.config import CrawlerConfig
+from feeds.errors import Failure
 
 log = logging.getLogger(__name__)
 
@@ -43,15 +44,13 @@ FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9,
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 
 
-class FetchError(Exception):
+class FetchError(Failure):
     """A request that gave no usable answer: ``reason`` is a short stable code (``timeout``,
     ``http_404``, ``too_large``, ``redirect_loop``…), ``detail`` says what happened."""
 
     def __init__(self, reason: str, detail: str, *, transient: bool, url: str = "", status: int | None = None,
                  retry_after: float | None = None) -> None:
-        super().__init__(f"{reason}: {detail}")
-        self.reason = reason
-        self.detail = detail
+        super().__init__(reason, detail)
         self.transient = transient
         self.url = url
         self.status = status

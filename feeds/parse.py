@@ -11,15 +11,11 @@ from datetime import datetime, timezone
 import feedparser
 
 from feeds.dates import iso_date
+from feeds.errors import Failure
 
 
-class FeedError(Exception):
+class FeedError(Failure):
     """Not a feed: ``reason`` is ``not_a_feed`` (no feed at all) or ``broken_xml`` (nothing recoverable)."""
-
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(f"{reason}: {detail}")
-        self.reason = reason
-        self.detail = detail
 
 
 @dataclass(frozen=True)
