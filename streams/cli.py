@@ -15,7 +15,15 @@ from streams.settings import Settings
 
 class AkhbarGroup(click.Group):
     """Turns a missing optional model or unusable security settings into a clear message and
-    exit code 2, not a traceback."""
+    exit code 2, not a traceback; lists each command with its whole first sentence, wrapped,
+    where click would cut it short."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, command.get_short_help_str(limit=1_000)) for name in self.list_commands(ctx)
+                if (command := self.get_command(ctx, name)) is not None and not command.hidden]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):
         from processors.errors import BackendUnavailable
@@ -99,17 +107,19 @@ def train() -> None:
 
 @train.command("ner")
 @click.argument("train_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Model file (default: the one shipped in processors/data).")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("ner-anercorp.crfsuite"), show_default=True,
+              help="Model file to write (the shipped one is processors/data/ner-anercorp.crfsuite; "
+                   "`akhbar eval ner --model FILE` scores another).")
 @click.option("--c1", type=float, default=0.1, show_default=True, help="L1 regularisation.")
 @click.option("--c2", type=float, default=0.01, show_default=True, help="L2 regularisation.")
 @click.option("--iterations", type=int, default=150, show_default=True)
-def train_ner(train_file: Path, out_file: Path | None, c1: float, c2: float, iterations: int) -> None:
+def train_ner(train_file: Path, out_file: Path, c1: float, c2: float, iterations: int) -> None:
     """Train the CRF entity tagger on a ``token TAG`` file (ANERcorp's train.txt); deterministic."""
     from processors import ner
 
     examples = _conll_examples(train_file)
-    target = out_file or Path(__file__).resolve().parent.parent / "processors" / ner.MODEL_RESOURCE
+    target = out_file
     ner.train(((ner.sentence_features(tokens, tags), gold) for tokens, tags, gold in examples), target,
               c1=c1, c2=c2, max_iterations=iterations, progress=lambda line: click.echo(line, err=True))
     click.echo(f"akhbar train ner: {len(examples)} sentences, model written to {target} "
@@ -118,19 +128,21 @@ def train_ner(train_file: Path, out_file: Path | None, c1: float, c2: float, ite
 
 @train.command("idf")
 @click.argument("inputs", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Frequencies file (default: the one shipped in processors/data).")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("idf.json"), show_default=True,
+              help="Frequencies file to write (the shipped one is processors/data/idf-wordfreq.json; "
+                   "AKHBAR_IDF_FILE makes the pipeline use another).")
 @click.option("--wordfreq", "from_wordfreq", is_flag=True,
               help="No inputs: derive frequencies from the wordfreq package's Arabic word list (the shipped default).")
 @click.option("--before", "before", default=None, metavar="DATE",
               help="Only articles published before this ISO date (keep evaluation days out).")
-def train_idf(inputs: tuple[Path, ...], out_file: Path | None, from_wordfreq: bool, before: str | None) -> None:
+def train_idf(inputs: tuple[Path, ...], out_file: Path, from_wordfreq: bool, before: str | None) -> None:
     """Fit the document frequencies that weigh terms for event clustering on an archive of
     Article JSON Lines, or derive them from wordfreq's Arabic word list (``pip install
     'akhbar[train]'``)."""
     from processors import Normalizer
     from processors.arabic import base_form
-    from processors.terms import DEFAULT_RESOURCE, DocumentFrequencies, content_terms
+    from processors.terms import DocumentFrequencies, content_terms
 
     normalizer = Normalizer()
 
@@ -152,7 +164,7 @@ def train_idf(inputs: tuple[Path, ...], out_file: Path | None, from_wordfreq: bo
             (base_form(form.replace(" ", "")), share) for form, share in zip(forms, words.values(), strict=True))
     else:
         frequencies = DocumentFrequencies.fit(documents())
-    target = out_file or Path(__file__).resolve().parent.parent / "processors" / DEFAULT_RESOURCE
+    target = out_file
     target.write_bytes(frequencies.dump())
     click.echo(f"akhbar train idf: {frequencies.documents} documents, {len(frequencies.counts)} terms "
                f"written to {target}", err=True)

@@ -81,3 +81,12 @@ def test_boilerplate_is_learned_and_then_used_by_run(tmp_path):
     assert akhbar("run", str(feed), "--out", str(tmp_path / "out"), env=env).returncode == 0
     normalized = read_jsonl(tmp_path / "out" / "normalized.jsonl")
     assert all("Daily" not in record["body"]["text"] for record in normalized)
+
+
+def test_help_lists_whole_descriptions_and_training_writes_beside_the_user_not_over_the_package():
+    commands = akhbar("--help").stdout.decode().partition("Commands:")[2]
+    assert "..." not in commands and "…" not in commands
+    assert "127.0.0.1 (development only)" in " ".join(commands.split())
+    for model, default in (("ner", "ner-anercorp.crfsuite"), ("idf", "idf.json")):
+        usage = "".join(akhbar("train", model, "--help").stdout.decode().split())
+        assert f"[default:{default}]" in usage, usage
