@@ -442,8 +442,9 @@ def _titles_joined(placed: list[Placed]) -> list[Placed]:
 
 
 def _nearest(placed: Sequence[Placed], i: int, end: int, other: Placed) -> Placed | None:
-    """The sentence's actor nearest the trigger other than ``other``: the second actor the
-    clause did not name by its position."""
+    """The actor of ``placed`` (the sentence's, or the field's) nearest the trigger, other than
+    ``other`` and of another country or role: the second actor the clause did not name by its
+    position."""
     code = (other.entity.country, other.entity.role) if other is not None else None
     candidates = [p for p in placed if _is_actor(p) and p is not other and not _same(p, other)
                   and (p.last < i or p.first > end) and (p.entity.country, p.entity.role) != code]
